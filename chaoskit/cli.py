@@ -1,0 +1,13 @@
+"""The `chaoskit` command: wiring only; each command lives in chaoskit/commands/."""
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Chaos and durability verification for Apache RocketMQ 5 clusters."""
+
+
+# Commands register below, one import each (keep imports light: `check` and
+# `report` must work on a laptop with no Docker).

@@ -1,0 +1,260 @@
+"""The ledger: the SQLite file every run records its history in.
+
+The schema is the contract in ../shared/LEDGER.md (documented for users in
+docs/ledger.md). It exists here once: the workloads and the fault executor
+write through `LedgerWriter`; the checker and the report read through
+`open_for_read`, which refuses files that do not keep the contract.
+"""
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+# Required tables and columns (LEDGER.md) plus chaoskit's own extra columns.
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS sends (
+  value       TEXT NOT NULL,
+  process     TEXT NOT NULL,
+  group_key   TEXT,
+  invoke_ts   REAL NOT NULL,
+  complete_ts REAL,
+  outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'fail', 'info')),
+  message_id  TEXT,
+  error       TEXT,
+  topic       TEXT
+);
+CREATE TABLE IF NOT EXISTS receives (
+  value       TEXT NOT NULL,
+  process     TEXT NOT NULL,
+  group_key   TEXT,
+  ts          REAL NOT NULL,
+  message_id  TEXT,
+  topic       TEXT,
+  delivery_attempt INTEGER
+);
+CREATE TABLE IF NOT EXISTS faults (
+  name        TEXT NOT NULL,
+  target      TEXT,
+  start_ts    REAL NOT NULL,
+  end_ts      REAL,
+  step        INTEGER,
+  detail      TEXT
+);
+CREATE TABLE IF NOT EXISTS meta (
+  key         TEXT PRIMARY KEY,
+  value       TEXT
+);
+CREATE TABLE IF NOT EXISTS final_reads (
+  value        TEXT NOT NULL,
+  ts           REAL,
+  message_id   TEXT,
+  queue        TEXT,
+  queue_offset INTEGER
+);
+CREATE TABLE IF NOT EXISTS events (
+  ts          REAL NOT NULL,
+  kind        TEXT NOT NULL,
+  detail      TEXT
+);
+"""
+
+REQUIRED_COLUMNS: dict[str, set[str]] = {
+    "sends": {"value", "process", "group_key", "invoke_ts", "complete_ts", "outcome", "message_id", "error"},
+    "receives": {"value", "process", "group_key", "ts", "message_id"},
+    "faults": {"name", "target", "start_ts", "end_ts"},
+    "meta": {"key", "value"},
+}
+OPTIONAL_COLUMNS: dict[str, set[str]] = {
+    "final_reads": {"value", "ts", "message_id", "queue", "queue_offset"},
+}
+
+
+class LedgerError(Exception):
+    """A ledger file that is missing, unreadable or does not keep the contract."""
+
+
+def create(path: Path) -> None:
+    """Create an empty ledger (idempotent) in WAL mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA_SQL)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def resolve_path(run: Path) -> Path:
+    """A run directory or a ledger file -> the ledger file."""
+    return run / "ledger.db" if run.is_dir() else run
+
+
+def open_for_read(path: Path) -> sqlite3.Connection:
+    """Open a ledger read-only after checking it keeps the contract.
+
+    Raises LedgerError with a one-line reason for a missing, corrupt or
+    foreign file, or one lacking a required table or column.
+    """
+    if not path.exists():
+        raise LedgerError(f"no ledger at {path}")
+    if path.is_dir():
+        raise LedgerError(f"{path} is a directory, not a ledger file")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"{path} is not a readable SQLite ledger: {exc}") from None
+    required = dict(REQUIRED_COLUMNS)
+    if "final_reads" in tables:
+        required.update(OPTIONAL_COLUMNS)
+    for table, columns in required.items():
+        if table not in tables:
+            conn.close()
+            raise LedgerError(f"{path} is not a chaoskit ledger: table '{table}' is missing")
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        missing = sorted(columns - have)
+        if missing:
+            conn.close()
+            raise LedgerError(f"{path}: table '{table}' lacks column(s) {', '.join(missing)}")
+    return conn
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return {k: v for k, v in conn.execute("SELECT key, value FROM meta")}
+
+
+_STOP = object()
+
+
+class LedgerWriter:
+    """The one writer of a ledger: a thread that commits rows in batches.
+
+    `add` never waits on disk (producers must not slow down); rows are
+    committed every `flush_interval` seconds, so a harness killed mid-run
+    loses at most the last uncommitted batch and never a committed row.
+    `add_now`, `update_now` and `set_meta` wait for their commit: a fault
+    must be on disk before it is applied.
+    """
+
+    def __init__(self, path: Path, flush_interval: float = 0.1, batch: int = 5000) -> None:
+        create(path)
+        self.path = path
+        self._flush_interval = flush_interval
+        self._batch = batch
+        self._q: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
+        self._thread.start()
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        """Queue one row; it is committed within one flush interval."""
+        self._raise_if_failed()
+        self._q.put((table, row, None))
+
+    def add_now(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row and wait for its commit; returns its rowid."""
+        return self._call(("insert", table, row))
+
+    def update_now(self, table: str, rowid: int, values: dict[str, Any]) -> None:
+        self._call(("update", table, rowid, values))
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self._call(("meta", key, "" if value is None else str(value)))
+
+    def flush(self) -> None:
+        """Wait until everything queued so far is committed."""
+        self._call(("noop",))
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._q.put(_STOP)
+            self._thread.join()
+        self._raise_if_failed()
+
+    def _call(self, op: tuple) -> Any:
+        self._raise_if_failed()
+        fut: Future = Future()
+        self._q.put((None, op, fut))
+        return fut.result()
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise LedgerError(f"ledger writer failed: {self._error}")
+
+    def _run(self) -> None:
+        db = sqlite_utils.Database(self.path)
+        db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable across a process kill in WAL mode (only an OS
+        # crash can lose the last commits), and keeps commits cheap.
+        db.execute("PRAGMA synchronous=NORMAL")
+        stopping = False
+        try:
+            while not stopping:
+                pending: dict[str, list[dict]] = {}
+                calls: list[tuple[tuple, Future]] = []
+                try:
+                    item = self._q.get(timeout=self._flush_interval)
+                except queue.Empty:
+                    continue
+                count = 0
+                while True:
+                    if item is _STOP:
+                        stopping = True
+                    else:
+                        table, row, fut = item
+                        if fut is None:
+                            pending.setdefault(table, []).append(row)
+                            count += 1
+                        else:
+                            calls.append((row, fut))
+                    if count >= self._batch:
+                        break
+                    try:
+                        item = self._q.get_nowait()
+                    except queue.Empty:
+                        break
+                try:
+                    with db.conn:
+                        for table, rows in pending.items():
+                            db[table].insert_all(rows, batch_size=1000)
+                        results = [self._apply(db, op) for op, _ in calls]
+                except BaseException as exc:
+                    for _, fut in calls:
+                        fut.set_exception(LedgerError(str(exc)))
+                    raise
+                for (_, fut), result in zip(calls, results):
+                    fut.set_result(result)
+        except BaseException as exc:  # surfaced to the next caller
+            self._error = exc
+            while True:
+                try:
+                    item = self._q.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not _STOP and item[2] is not None:
+                    item[2].set_exception(LedgerError(str(exc)))
+        finally:
+            db.close()
+
+    @staticmethod
+    def _apply(db: sqlite_utils.Database, op: tuple) -> Any:
+        kind = op[0]
+        if kind == "insert":
+            return db[op[1]].insert(op[2]).last_rowid
+        if kind == "update":
+            db.execute(
+                f"UPDATE {op[1]} SET " + ", ".join(f"{k} = ?" for k in op[3]) + " WHERE rowid = ?",
+                [*op[3].values(), op[2]],
+            )
+            return None
+        if kind == "meta":
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [op[1], op[2]])
+            return None
+        return None

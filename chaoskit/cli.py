@@ -11,3 +11,4 @@ def main() -> None:
 
 # Commands register below, one import each (keep imports light: `check` and
 # `report` must work on a laptop with no Docker).
+from chaoskit.commands import report as _report; main.add_command(_report.command, "report")  # noqa: E402

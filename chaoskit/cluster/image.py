@@ -1,0 +1,127 @@
+"""Builds the node image chaoskit/rocketmq:<version>, all from registries we can reach.
+
+Base: a Java 17 runtime with iptables and iproute2, bootstrapped from Debian
+packages (debootstrap + docker import) because no image registry is assumed.
+On top: the RocketMQ server jars resolved from Maven Central by docker/pom.xml,
+our launcher and logging config (docker/).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from chaoskit.errors import UsageError
+
+BASE_IMAGE = "chaoskit/jre17-base:bookworm"
+DEFAULT_VERSION = "5.5.0"
+DOCKER_DIR = Path(__file__).resolve().parents[2] / "docker"
+BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
+_VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
+
+Log = Callable[[str], None]
+
+
+def cache_dir() -> Path:
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return Path(os.environ.get("CHAOSKIT_CACHE", root / "chaoskit"))
+
+
+def check_version(version: str) -> str:
+    """Reject anything but a RocketMQ 5.x.y release number."""
+    if not _VERSION_RE.match(version):
+        raise UsageError(f"unknown RocketMQ version '{version}': expected a 5.x release such as 5.0.0 or {DEFAULT_VERSION}")
+    return version
+
+
+def image_tag(version: str) -> str:
+    return f"chaoskit/rocketmq:{version}"
+
+
+def has_image(client: docker.DockerClient, tag: str) -> bool:
+    try:
+        client.images.get(tag)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def build_base(client: docker.DockerClient, log: Log) -> None:
+    """Bootstrap Debian bookworm with a JRE and import it as BASE_IMAGE."""
+    if shutil.which("debootstrap") is None:
+        raise UsageError("debootstrap is not installed: run ./setup.sh (or apt-get install debootstrap)")
+    with tempfile.TemporaryDirectory(prefix="chaoskit-rootfs-") as tmp:
+        rootfs = Path(tmp) / "rootfs"
+        log(f"bootstrapping {BASE_IMAGE} from Debian packages (about 80 s)")
+        _run(["debootstrap", "--variant=minbase", f"--include={BASE_PACKAGES}", "bookworm", str(rootfs)],
+             "debootstrap failed")
+        shutil.rmtree(rootfs / "var/cache/apt/archives", ignore_errors=True)
+        log(f"importing {BASE_IMAGE}")
+        tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
+        assert tar.stdout is not None
+        client.api.import_image_from_stream(tar.stdout, repository=BASE_IMAGE.split(":")[0],
+                                            tag=BASE_IMAGE.split(":")[1], changes=["ENV LANG=C.UTF-8"])
+        if tar.wait() != 0:
+            raise UsageError("could not pack the bootstrapped root file system")
+
+
+def resolve_jars(version: str, log: Log) -> Path:
+    """Resolve the server jars of `version` from Maven Central into the cache."""
+    dest = cache_dir() / "jars" / version
+    if dest.is_dir() and any(dest.glob(f"rocketmq-proxy-{version}.jar")):
+        return dest
+    if shutil.which("mvn") is None:
+        raise UsageError("Maven (mvn) is not installed: run ./setup.sh (or apt-get install maven)")
+    log(f"resolving RocketMQ {version} server jars from Maven Central")
+    partial = dest.with_name(version + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    proc = subprocess.run(
+        ["mvn", "-q", "-B", "-f", str(DOCKER_DIR / "pom.xml"), f"-Drocketmq.version={version}",
+         "dependency:copy-dependencies", f"-DoutputDirectory={partial}"],
+        capture_output=True, text=True)
+    if proc.returncode != 0:
+        missing = re.findall(r"org\.apache\.rocketmq:(rocketmq-[a-z-]+):jar:" + re.escape(version), proc.stdout)
+        what = f"missing {', '.join(sorted(set(missing)))}" if missing else "see mvn output"
+        raise UsageError(f"RocketMQ {version} is not served whole by Maven Central ({what})")
+    shutil.rmtree(dest, ignore_errors=True)
+    partial.rename(dest)
+    return dest
+
+
+def build_image(client: docker.DockerClient, version: str, log: Log) -> str:
+    """Build chaoskit/rocketmq:<version>; returns the image id."""
+    if not has_image(client, BASE_IMAGE):
+        build_base(client, log)
+    jars = resolve_jars(version, log)
+    with tempfile.TemporaryDirectory(prefix="chaoskit-image-") as ctx:
+        ctxp = Path(ctx)
+        for name in ("Dockerfile", "launch.sh", "mqadmin"):
+            shutil.copy2(DOCKER_DIR / name, ctxp / name)
+        shutil.copytree(DOCKER_DIR / "conf", ctxp / "conf")
+        shutil.copytree(jars, ctxp / "jars")
+        log(f"building {image_tag(version)}")
+        image, _ = client.images.build(path=ctx, tag=image_tag(version), rm=True, pull=False,
+                                       buildargs={"ROCKETMQ_VERSION": version, "BASE_IMAGE": BASE_IMAGE})
+    return image.id
+
+
+def ensure_image(client: docker.DockerClient, version: str, log: Log) -> str:
+    """The image id of chaoskit/rocketmq:<version>, building it if absent."""
+    tag = image_tag(check_version(version))
+    if has_image(client, tag):
+        return client.images.get(tag).id
+    return build_image(client, version, log)
+
+
+def _run(cmd: list[str], what: str) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise UsageError(f"{what}: {tail[0]}")

@@ -1,0 +1,44 @@
+"""summary.md: verdict, counts and checks, for a CI job summary (GitHub Markdown)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from reports import checks
+
+_ICON = {checks.PASS: "✅", checks.FAIL: "❌", checks.UNKNOWN: "⚠️"}
+_STATUS = {checks.OK: "✅ pass", checks.FAILED: "❌ fail", checks.UNDECIDED: "⚠️ unknown", checks.SKIPPED: "➖ skipped"}
+# Markdown and HTML punctuation that could format, link or inject; CommonMark
+# lets any ASCII punctuation be backslash-escaped.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
+
+
+def escape(text: Any) -> str:
+    """Ledger or checker text made literal inside one Markdown line or table cell."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_name: str) -> str:
+    """The summary.md text for one run."""
+    verdict = checks.verdict(results)
+    lines = [
+        f"## {_ICON[verdict]} {verdict} · {escape(scenario_name)}",
+        "",
+        f"**Reason:** {escape(results.get('reason') or 'no reason given')}",
+        "",
+    ]
+    expected = checks.expected_verdict(meta)
+    if expected is not None:
+        met = "met" if expected == verdict else "**not met**"
+        lines += [f"Expected verdict: {escape(expected)}, {met}.", ""]
+    lines += ["| count | values | meaning |", "| --- | ---: | --- |"]
+    for c in checks.counts(results, meta):
+        value = "not checked" if c.value is None else f"{c.value:,}"
+        if c.alarm:
+            value = f"**{value}**"
+        lines.append(f"| {escape(c.label)} | {value} | {escape(c.meaning)} |")
+    lines += ["", "| check | result | detail |", "| --- | --- | --- |"]
+    for c in checks.checks(results, meta):
+        lines.append(f"| {c.name} | {_STATUS[c.status]} | {escape(c.message)} |")
+    lines += ["", "The full report with the timeline, faults and anomalies is `report.html` in the run directory.", ""]
+    return "\n".join(lines)

@@ -12,3 +12,7 @@ def main() -> None:
 # Commands register below, one import each (keep imports light: `check` and
 # `report` must work on a laptop with no Docker).
 from chaoskit.commands import report as _report; main.add_command(_report.command, "report")  # noqa: E402
+from chaoskit.commands import up as _up; main.add_command(_up.command, "up")  # noqa: E402
+from chaoskit.commands import status as _status; main.add_command(_status.command, "status")  # noqa: E402
+from chaoskit.commands import down as _down; main.add_command(_down.command, "down")  # noqa: E402
+from chaoskit.commands import logs as _logs; main.add_command(_logs.command, "logs")  # noqa: E402

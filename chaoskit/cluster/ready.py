@@ -1,0 +1,104 @@
+"""Readiness: controllers have a leader, broker-a one master and a full
+SyncStateSet, and the Proxy answers a real send. Retried with tenacity until a
+deadline; on timeout, the node that is not ready and the tail of its log."""
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import docker
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
+
+from chaoskit.cluster import nodes as nodes_mod
+from chaoskit.cluster import roles as roles_mod
+from chaoskit.cluster.compose import data_dir
+from chaoskit.cluster.proxy_client import ProxyAccess
+from chaoskit.cluster.topics import TOPICS
+
+LOG_FILES = {"namesrv": "namesrv.log", "broker": "broker.log", "proxy": "proxy.log"}
+
+
+class NotReady(Exception):
+    def __init__(self, node: str, reason: str) -> None:
+        super().__init__(f"{node}: {reason}")
+        self.node = node
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Expected:
+    brokers: tuple[str, ...]
+    namesrvs: tuple[str, ...] = ("namesrv-0", "namesrv-1", "namesrv-2")
+    proxy: str = "proxy"
+
+
+def check_roles(client: docker.DockerClient, expected: Expected) -> roles_mod.Roles:
+    """One probe of the controllers and broker-a; NotReady names the lagging node."""
+    found = {n.name: n for n in nodes_mod.list_nodes(client)}
+    for name in (*expected.namesrvs, *expected.brokers, expected.proxy):
+        if name not in found:
+            raise NotReady(name, "no container")
+        if found[name].state != "running":
+            raise NotReady(name, f"container is {found[name].state}")
+    roles = roles_mod.lookup(client, list(found.values()))
+    if roles.controller_leader is None:
+        raise NotReady(expected.namesrvs[0], "the controllers have no leader" + _first(roles.errors))
+    if roles.master is None:
+        raise NotReady(expected.brokers[0], "broker-a has no master" + _first(roles.errors))
+    missing = [b for b in expected.brokers if b not in roles.sync_state_set]
+    if missing:
+        raise NotReady(missing[0], f"not in broker-a's SyncStateSet {list(roles.sync_state_set)}")
+    return roles
+
+
+def check_proxy(access: ProxyAccess) -> None:
+    """The proxy accepts a connection and acknowledges a real send."""
+    host, port = access.endpoint.rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=3).close()
+    except OSError as exc:
+        raise NotReady("proxy", f"gRPC port {access.endpoint} refuses connections ({exc})") from None
+    from rocketmq import Message, Producer  # heavy gRPC import, only when needed
+
+    topic = TOPICS["probe"].name
+    producer = Producer(access.configuration(request_timeout=5), (topic,), tls_enable=access.tls)
+    try:
+        producer.startup()
+        msg = Message()
+        msg.topic = topic
+        msg.body = f"probe-{time.time()}".encode()
+        producer.send(msg)
+    except Exception as exc:  # any failure means "not yet"
+        raise NotReady("proxy", f"probe send failed: {str(exc).splitlines()[0][:160]}") from None
+    finally:
+        try:
+            producer.shutdown()
+        except Exception:
+            pass
+
+
+def wait(probe: Callable[[], object], timeout: float, interval: float = 3.0):
+    """Retry `probe` until it stops raising NotReady or `timeout` seconds pass."""
+    for attempt in Retrying(stop=stop_after_delay(timeout), wait=wait_fixed(interval),
+                            retry=retry_if_exception_type(NotReady), reraise=True):
+        with attempt:
+            return probe()
+
+
+def log_tail(client: docker.DockerClient, node: str, lines: int = 15) -> str:
+    """The last lines of a node's RocketMQ log, else of its container output."""
+    kind = node.split("-")[0]
+    path = data_dir(node) / "logs" / "rocketmqlogs" / LOG_FILES.get(kind, "")
+    if path.is_file():
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    try:
+        c = next(c for c in client.containers.list(all=True, filters={"label": f"io.chaoskit.node={node}"}))
+        return c.logs(tail=lines).decode(errors="replace")
+    except (StopIteration, docker.errors.DockerException):
+        return "(no log)"
+
+
+def _first(errors: tuple[str, ...]) -> str:
+    return f" ({errors[-1]})" if errors else ""

@@ -99,7 +99,8 @@ def _latency(latency: dict[str, Any]) -> list[tuple[str, list[str]]]:
         stats = latency.get(key)
         if not isinstance(stats, dict):
             continue
-        cells = [str(stats.get("count", "—"))]
+        count = stats.get("count")
+        cells = [f"{count:,}" if isinstance(count, int) else "—"]
         for q in ("p50", "p95", "p99", "max"):
             v = stats.get(q)
             cells.append(f"{v * 1000:.1f}" if isinstance(v, (int, float)) else "—")

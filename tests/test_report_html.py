@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chaoskit import ledger
 from reports import render_all
 from reports.charts import Mark, Span, timeline_svg
 from reports.html import render
@@ -146,3 +147,12 @@ def test_a_bare_results_file_and_a_faultless_ledger_still_render(tmp_path: Path)
     assert "The checker gave no reason." in html
     assert "no timeline in results.json" in html  # the chart says so (in matplotlib's text comment)
     assert "<svg" in html and "Lost: 1" in html
+
+
+def test_an_empty_ledger_renders_without_a_run_start(tmp_path: Path) -> None:
+    ledger.create(tmp_path / "ledger.db")
+    (tmp_path / "results.json").write_text(json.dumps({"valid": "unknown", "reason": "No value was acknowledged."}))
+    paths = render_all(tmp_path)
+    html = paths["html"].read_text()
+    assert "No value was acknowledged." in html and "No fault was injected." in html
+    assert "Run started —." in html

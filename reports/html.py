@@ -60,7 +60,6 @@ def context(run: Run) -> dict[str, Any]:
         "log_links": [p.relative_to(run.run_dir).as_posix() for p in run.log_files],
         "clock": clock,
         "siblings": SIBLINGS,
-        "max_rows": tables.MAX_ROWS,
     }
 
 

@@ -1,7 +1,7 @@
 """Load what a report is made of: a run directory's results.json and ledger.db.
 
 Everything is read defensively: the ledger may come from another tool
-(LEDGER.md allows extra tables and columns and makes `events`, `step` and
+(LEDGER.md allows extra tables and columns and makes `events` and
 `detail` optional) and results.json from another checker version, so missing
 keys and tables become empty values, never exceptions.
 """
@@ -37,7 +37,6 @@ class Fault:
     target: str
     start_ts: float
     end_ts: float | None
-    step: Any = None
     detail: str = ""
 
 
@@ -181,7 +180,6 @@ def _read_faults(conn: sqlite3.Connection) -> list[Fault]:
                 target="" if r.get("target") is None else str(r["target"]),
                 start_ts=float(r["start_ts"]),
                 end_ts=None if r.get("end_ts") is None else float(r["end_ts"]),
-                step=r.get("step"),
                 detail="" if r.get("detail") is None else str(r["detail"]),
             )
         )

@@ -1,0 +1,130 @@
+"""The offline checker: a ledger (LEDGER.md) in, a verdict and its evidence out.
+
+`check(conn)` reads each big table once, in chunks, feeding small reducers
+(one per analysis), then derives every result from what they kept. It only
+reads SQLite: no Docker, no network, so a ledger copied to a laptop checks
+the same as on the harness host.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from chaoskit import ledger
+from chaoskit.checker import availability, examples, faults, latency, order, queue, results, source, timeline, values, verdict
+from chaoskit.ledger import LedgerError
+
+SENDS = source.Stream(
+    table="sends",
+    columns={
+        "value": "value",
+        "outcome": "outcome",
+        "invoke_ts": "invoke_ts",
+        "complete_ts": "complete_ts",
+        "group_key": "group_key",
+        "second": source.floor_sql("invoke_ts"),
+        "latency_bucket": "CASE WHEN outcome = 'ok' THEN "
+        + latency.bucket_sql("CAST((complete_ts - invoke_ts) * 1000000 AS INTEGER)")
+        + " END",
+    },
+    rules=(
+        source.text("value"),
+        source.OUTCOME,
+        source.number("invoke_ts"),
+        source.optional_number("complete_ts"),
+        source.optional_text("group_key"),
+    ),
+)
+RECEIVES = source.Stream(
+    table="receives",
+    columns={"value": "value", "ts": "ts", "second": source.floor_sql("ts")},
+    rules=(source.text("value"), source.number("ts")),
+)
+
+
+def check(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Check an open ledger (see `chaoskit.ledger.open_for_read`); returns the results dict.
+
+    Raises LedgerError when a row breaks the contract (a NULL value, a
+    timestamp that is not a number, an unknown outcome, ...).
+    """
+    with _no_cycle_collection():
+        return _check(conn)
+
+
+def _check(conn: sqlite3.Connection) -> dict[str, Any]:
+    meta = source.read_meta(conn)
+    fault_list = faults.read(conn)
+    completeness = verdict.Completeness.of(meta, fault_list)
+
+    send_values, grouped, outcomes = values.SendValues(), order.GroupedSends(), availability.SendOutcomes()
+    send_seconds, send_latency = timeline.SendSeconds(), latency.SendLatency()
+    source.run(conn, SENDS, [send_values, grouped, outcomes, send_seconds, send_latency])
+    receive_values, receive_seconds = values.ReceiveValues(), timeline.ReceiveSeconds()
+    source.run(conn, RECEIVES, [receive_values, receive_seconds])
+
+    final_reads = None
+    if completeness.final_read_complete:
+        if not source.has_table(conn, "final_reads"):
+            raise LedgerError("meta final_read_complete is 'true' but table 'final_reads' is missing")
+        final_reads = queue.read_final_reads(conn)
+
+    queue_result = queue.analyse(send_values, receive_values, final_reads)
+    violations = order.violations(grouped, send_values, receive_values)
+    anomalies = {
+        "lost": queue_result.lost,
+        "unexpected": queue_result.unexpected,
+        "recovered": queue_result.recovered,
+        "failed_delivered": queue_result.failed_delivered,
+        "lost_in_store": queue_result.lost_in_store or [],
+        "duplicated": queue_result.duplicated,
+    }
+    return results.assemble(
+        verdict=verdict.decide(queue_result, len(violations), completeness, meta),
+        queue=queue_result,
+        violations=violations,
+        completeness=completeness,
+        examples=examples.build(conn, anomalies, receive_values, fault_list),
+        availability=availability.report(outcomes, fault_list),
+        latency=latency.report(send_latency.per_second(), latency.end_to_end(send_values.invoke, receive_values.first)),
+        timeline=timeline.report(send_seconds, receive_seconds),
+        meta=meta,
+    )
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The reducers build millions of acyclic objects; cycle collection would only rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def write_results(run: Path | str) -> tuple[dict[str, Any], Path]:
+    """Check the ledger of a run directory (or a ledger file); write results.json beside it.
+
+    Raises LedgerError (one line) for a missing, corrupt or foreign ledger.
+    """
+    path = ledger.resolve_path(Path(run))
+    conn = ledger.open_for_read(path)
+    try:
+        found = check(conn)
+    except LedgerError as exc:
+        raise LedgerError(f"{path}: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"{path} is not a readable SQLite ledger: {exc}") from None
+    finally:
+        conn.close()
+    out = path.parent / "results.json"
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(results.dumps(found), encoding="utf-8")
+    os.replace(tmp, out)  # a reader never sees half a file
+    return found, out

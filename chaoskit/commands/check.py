@@ -1,0 +1,41 @@
+"""`chaoskit check`: check a run's ledger offline and write results.json beside it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from chaoskit.checker import results as results_mod
+from chaoskit.checker import summary, write_results
+from chaoskit.errors import UsageError
+from chaoskit.ledger import LedgerError, resolve_path
+
+EXIT_CODES = {True: 0, False: 1, "unknown": 3}
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("run", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print results.json instead of the summary.")
+def command(run: Path | None, as_json: bool) -> None:
+    """Check RUN (a run directory holding ledger.db, or a ledger file).
+
+    Writes results.json beside the ledger and prints a summary. Exit code:
+    0 valid, 1 invalid, 3 unknown (the history cannot prove either), 2 for a
+    usage error or a missing, corrupt or foreign ledger.
+
+    Example: chaoskit check runs/latest
+    """
+    if run is None:
+        raise UsageError("missing RUN: a run directory or a ledger.db file")
+    try:
+        found, out = write_results(run)
+    except LedgerError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write results.json: {exc}") from None
+    if as_json:
+        click.echo(results_mod.dumps(found), nl=False)
+    else:
+        summary.render(found, resolve_path(run), out, Console())
+    click.get_current_context().exit(EXIT_CODES[found["valid"]])

@@ -16,3 +16,8 @@ from chaoskit.commands import up as _up; main.add_command(_up.command, "up")  # 
 from chaoskit.commands import status as _status; main.add_command(_status.command, "status")  # noqa: E402
 from chaoskit.commands import down as _down; main.add_command(_down.command, "down")  # noqa: E402
 from chaoskit.commands import logs as _logs; main.add_command(_logs.command, "logs")  # noqa: E402
+from chaoskit.commands import image as _image; main.add_command(_image.command, "image")  # noqa: E402
+from chaoskit.commands import workload as _workload; main.add_command(_workload.command, "workload")  # noqa: E402
+from chaoskit.commands import faults as _faults; main.add_command(_faults.command, "faults")  # noqa: E402
+from chaoskit.commands import heal as _heal; main.add_command(_heal.command, "heal")  # noqa: E402
+from chaoskit.commands import check as _check; main.add_command(_check.command, "check")  # noqa: E402

@@ -1,0 +1,4 @@
+"""`python -m chaoskit` is the `chaoskit` command."""
+from chaoskit.cli import main
+
+main()

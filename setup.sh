@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One idempotent setup for chaoskit on Debian/Ubuntu (as root):
+# installs what is missing (Docker engine and compose, debootstrap, iptables,
+# Maven, Chromium for the report tests, the Python package), starts dockerd
+# if none runs, and builds the node image if absent.
+#   ./setup.sh                          # default RocketMQ version
+#   ROCKETMQ_VERSION=5.0.0 ./setup.sh   # another image
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+if [ "$(id -u)" != 0 ]; then
+  die "needs root (apt-get, dockerd, iptables). Without root, install yourself: Docker engine + compose, debootstrap, iptables, maven, chromium, Python >= 3.10; then: pip install -e '.[test]'"
+fi
+if ! command -v apt-get >/dev/null; then
+  die "not Debian/Ubuntu: install Docker engine + compose, debootstrap, iptables, maven, chromium, Python >= 3.10 by hand; then: pip install -e '.[test]'"
+fi
+
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v docker-compose >/dev/null || need+=(docker-compose)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v iptables >/dev/null || need+=(iptables)
+command -v mvn >/dev/null || need+=(maven)
+command -v chromium >/dev/null || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  say "starting dockerd"
+  # No systemd here: run the daemon directly, logging beside the other system logs.
+  nohup dockerd >/var/log/chaoskit-dockerd.log 2>&1 &
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || die "dockerd did not start: see /var/log/chaoskit-dockerd.log"
+fi
+
+PY=${PYTHON:-python3}
+"$PY" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -i "running pip as the 'root' user" || true
+"$PY" -m chaoskit image --rocketmq-version "${ROCKETMQ_VERSION:-5.5.0}"
+say "ready"

@@ -56,8 +56,13 @@ def timeline_svg(
     marks: Sequence[Mark],
     anomalies: Mapping[str, Sequence[float]],
     t0: float,
+    run_length: float | None = None,
 ) -> str:
-    """Draw the timeline; `timeline`/`latency` rows carry epoch `t`, the rest chart seconds."""
+    """Draw the timeline; `timeline`/`latency` rows carry epoch `t`, the rest chart seconds.
+
+    With `run_length` (seconds) the x axis shows the run only, so a stray
+    timestamp in a ledger cannot squash the run into a sliver.
+    """
     anomalies = {k: v for k, v in anomalies.items() if v}
     heights = [2.6, 1.1, 1.7] if anomalies else [2.6, 1.7]
     fig = Figure(figsize=(12, 1.5 * sum(heights) + 0.6), layout="constrained")
@@ -68,6 +73,9 @@ def timeline_svg(
     if anomalies:
         _draw_anomalies(axes[1], anomalies)
     _draw_latency(latency_ax, latency, t0)
+    if run_length is not None and run_length > 0:
+        margin = 0.01 * run_length
+        latency_ax.set_xlim(-margin, run_length + margin)  # shared by every panel
     for ax in axes:
         ax.grid(True, axis="y", color="#e0e0e0", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
@@ -78,22 +86,25 @@ def timeline_svg(
     return _to_svg(fig)
 
 
-def _dense(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], t0: float) -> tuple[list[float], dict[str, list[float]]]:
-    """Per-second series with the missing seconds filled with zeros (so areas do not bridge gaps)."""
+def _series(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], t0: float) -> tuple[list[float], dict[str, list[float]]]:
+    """Per-second step series; a second with no row reads as 0 (so areas do not bridge gaps).
+
+    Only the second after each present one gets an explicit 0 (a step holds
+    until the next point), never every second in between: a stray timestamp
+    years away must not make a series of millions of points.
+    """
     by_second: dict[int, Mapping[str, Any]] = {}
     for row in rows:
         t = row.get("t")
         if isinstance(t, (int, float)):
             by_second[int(t - t0)] = row
-    if not by_second:
-        return [], {k: [] for k in keys}
-    xs = list(range(min(by_second), max(by_second) + 1))
+    xs = sorted(by_second.keys() | {x + 1 for x in by_second})
     series = {k: [float(by_second.get(x, {}).get(k) or 0) for x in xs] for k in keys}
     return [float(x) for x in xs], series
 
 
 def _draw_sends(ax: Any, timeline: Sequence[Mapping[str, Any]], t0: float) -> None:
-    xs, s = _dense(timeline, ("sends_ok", "sends_fail", "sends_info", "receives"), t0)
+    xs, s = _series(timeline, ("sends_ok", "sends_fail", "sends_info", "receives"), t0)
     ax.set_ylabel("per second")
     ax.set_title("sends and receives per second", loc="left", fontsize=10)
     if not xs:
@@ -127,7 +138,7 @@ def _draw_anomalies(ax: Any, anomalies: Mapping[str, Sequence[float]]) -> None:
 
 
 def _draw_latency(ax: Any, latency: Sequence[Mapping[str, Any]], t0: float) -> None:
-    xs, s = _dense(latency, ("send_p50", "send_p99"), t0)
+    xs, s = _series(latency, ("send_p50", "send_p99"), t0)
     ax.set_ylabel("send latency (ms)")
     ax.set_title("send latency per second", loc="left", fontsize=10)
     if not xs:

@@ -88,6 +88,7 @@ def _chart(run: Run, clock: Clock) -> str:
         marks=marks,
         anomalies=anomalies,
         t0=clock.t0 or 0.0,
+        run_length=None if end is None or clock.t0 is None else end - clock.t0,
     )
 
 

@@ -156,3 +156,13 @@ def test_an_empty_ledger_renders_without_a_run_start(tmp_path: Path) -> None:
     html = paths["html"].read_text()
     assert "No value was acknowledged." in html and "No fault was injected." in html
     assert "Run started —." in html
+
+
+def test_a_stray_timestamp_neither_floods_nor_squashes_the_chart() -> None:
+    rows = [{"t": T0 + i, "sends_ok": 5, "sends_fail": 0, "sends_info": 0, "receives": 5} for i in range(30)]
+    rows.append({"t": T0 + 3e8, "sends_ok": 1, "sends_fail": 0, "sends_info": 0, "receives": 0})  # ten years on
+    svg = timeline_svg(timeline=rows, latency=[], spans=[], marks=[], anomalies={}, t0=T0, run_length=30)
+    assert len(svg) < 400_000
+    # The x axis is the run's 30 s: its last tick label is 30, not a ten-year span.
+    ticks = [float(t.replace("\u2212", "-")) for t in re.findall(r'id="xtick_\d+">.*?<!-- (\S+) -->', svg, re.S)]
+    assert ticks and max(ticks) == 30

@@ -21,3 +21,4 @@ from chaoskit.commands import workload as _workload; main.add_command(_workload.
 from chaoskit.commands import faults as _faults; main.add_command(_faults.command, "faults")  # noqa: E402
 from chaoskit.commands import heal as _heal; main.add_command(_heal.command, "heal")  # noqa: E402
 from chaoskit.commands import check as _check; main.add_command(_check.command, "check")  # noqa: E402
+from chaoskit.commands import run as _run; main.add_command(_run.command, "run")  # noqa: E402

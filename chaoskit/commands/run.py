@@ -1,0 +1,53 @@
+"""`chaoskit run SCENARIO`: the front door."""
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from chaoskit.scenario import Overrides, load
+
+
+def _faults(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return () if value.strip() in ("", "none") else tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--duration", type=float, help="Seconds of workload and faults.")
+@click.option("--rate", type=float, help="Total sends per second over all workloads.")
+@click.option("--faults", "faults", help="Fault kinds, comma-separated (none: no faults).")
+@click.option("--interval", type=float, help="Seconds between faults.")
+@click.option("--seed", type=int, help="Seed of the fault plan.")
+@click.option("--rocketmq-version", "version", help="RocketMQ 5.x release.")
+@click.option("--replicas", type=int, help="Brokers in broker-a (2 or 3).")
+@click.option("--set", "sets", multiple=True, metavar="ROLE.KEY=VALUE", help="broker/controller/proxy property (repeatable).")
+@click.option("--keep-cluster", is_flag=True, help="Leave the cluster running after the run.")
+@click.option("--dry-run", is_flag=True, help="Validate and print the plan; start nothing.")
+def command(scenario: str, duration, rate, faults, interval, seed, version, replicas, sets, keep_cluster, dry_run) -> None:
+    """Run SCENARIO (a name from scenarios/ or a .toml path) end to end.
+
+    Fresh cluster, workloads and a seeded fault plan, heal, recovery, drain,
+    final read, check, report (store/<scenario>/<time>/report.html), teardown.
+    Exit code: 0 pass, 1 fail, 3 unknown, 2 bad input.
+
+    Example: chaoskit run no-loss --duration 60 --seed 7
+    """
+    sc = load(scenario, Overrides(duration, rate, _faults(faults), interval, seed, version, replicas, tuple(sets)))
+    console = Console(stderr=True)
+    if dry_run:
+        from faults.plan import describe
+
+        console.print(f"{sc.name}: {sc.description}")
+        console.print(f"cluster: RocketMQ {sc.cluster.version}, {sc.cluster.replicas} replicas, overrides {sc.cluster.overrides}")
+        for w in sc.workloads:
+            console.print(f"workload: {w.kind} at {w.rate:g}/s for {w.duration:g} s")
+        console.print(describe(sc.plan) if sc.plan else "no faults", markup=False)
+        return
+    from chaoskit.orchestrate import run
+
+    result = run(sc, keep_cluster=keep_cluster, echo=lambda m: console.print(m, markup=False, highlight=False))
+    sys.exit(result.exit_code)

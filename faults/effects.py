@@ -89,6 +89,8 @@ def _partition(kind: FaultKind, params: Mapping[str, Any], group: tuple[Node, ..
 
     isolate: `group` cut from every other node, both ways.
     from-controllers: `group` cut from the controllers (namesrv nodes) only.
+    from-replicas: `group` cut from the other brokers only: replication stops
+        while the controllers still see every broker alive and in sync.
     halves: `group` filled up with random others to half the cluster, cut from the rest.
     one-way: `group` stops hearing every other node; they still hear it.
     bridge: the others split in two random halves cut from each other; `group`
@@ -101,6 +103,8 @@ def _partition(kind: FaultKind, params: Mapping[str, Any], group: tuple[Node, ..
     detail: dict[str, Any] = {"shape": shape}
     if shape == "from-controllers":
         b = [n for n in others if n.kind == "namesrv"]
+    elif shape == "from-replicas":
+        b = [n for n in others if n.kind == "broker"]
     elif shape == "halves":
         a += rng.sample(others, max(0, len(nodes) // 2 - len(group)))
         b = [n for n in others if n not in a]

@@ -39,6 +39,12 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || die "dockerd did not start: see /var/log/chaoskit-dockerd.log"
 fi
 
+# actionlint checks the nightly workflow in the tests (a Go module; skipped without Go).
+if ! command -v actionlint >/dev/null && command -v go >/dev/null; then
+  say "installing actionlint"
+  GOBIN=/usr/local/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.7 2>/dev/null || say "actionlint not installed (its test will skip)"
+fi
+
 PY=${PYTHON:-python3}
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -i "running pip as the 'root' user" || true
 "$PY" -m chaoskit image --rocketmq-version "${ROCKETMQ_VERSION:-5.5.0}"

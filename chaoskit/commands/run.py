@@ -27,7 +27,10 @@ def _faults(value: str | None) -> tuple[str, ...] | None:
 @click.option("--set", "sets", multiple=True, metavar="ROLE.KEY=VALUE", help="broker/controller/proxy property (repeatable).")
 @click.option("--keep-cluster", is_flag=True, help="Leave the cluster running after the run.")
 @click.option("--dry-run", is_flag=True, help="Validate and print the plan; start nothing.")
-def command(scenario: str, duration, rate, faults, interval, seed, version, replicas, sets, keep_cluster, dry_run) -> None:
+@click.option("--exit-by-expectation", is_flag=True,
+              help="Exit 0 when the scenario's expected verdict was met, 1 when not, 3 when unknown (for CI).")
+def command(scenario: str, duration, rate, faults, interval, seed, version, replicas, sets, keep_cluster, dry_run,
+            exit_by_expectation) -> None:
     """Run SCENARIO (a name from scenarios/ or a .toml path) end to end.
 
     Fresh cluster, workloads and a seeded fault plan, heal, recovery, drain,
@@ -50,4 +53,6 @@ def command(scenario: str, duration, rate, faults, interval, seed, version, repl
     from chaoskit.orchestrate import run
 
     result = run(sc, keep_cluster=keep_cluster, echo=lambda m: console.print(m, markup=False, highlight=False))
+    if exit_by_expectation and result.expected_met is not None and result.verdict != "unknown":
+        sys.exit(0 if result.expected_met else 1)
     sys.exit(result.exit_code)

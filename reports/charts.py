@@ -152,6 +152,8 @@ def _draw_latency(ax: Any, latency: Sequence[Mapping[str, Any]], t0: float) -> N
     finite = [v for v in p50 + p99 if v == v and v > 0]
     if finite and max(finite) / min(finite) > 50:
         ax.set_yscale("log")  # failover latencies dwarf the steady state
+    else:
+        ax.set_ylim(bottom=0)
     _legend(ax, ncols=2)
 
 

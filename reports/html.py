@@ -35,7 +35,7 @@ def context(run: Run) -> dict[str, Any]:
     """Everything the template shows, as display-ready values."""
     clock = Clock(run.start_ts)
     verdict = checks.verdict(run.results)
-    excerpts = logs.collect(run.log_files, run.run_dir, run.faults)
+    excerpts = logs.collect(run.log_files, run.run_dir, run.faults, logs.utc_offset_hours(run.meta))
     return {
         "verdict": verdict,
         "reason": str(run.results.get("reason") or "The checker gave no reason."),

@@ -1,8 +1,9 @@
 """Node log excerpts around each fault, from a run's `logs/<node>.log` files.
 
 A line's time is the first `2026-11-29 23:59:01,123`-style stamp near its
-start, read as UTC (containers log in UTC); lines without one (stack traces)
-belong to the line above. Logs that carry no stamps at all get their tail.
+start, in the zone meta `log_utc_offset_hours` names (RocketMQ 5.1+ logs in
+GMT+8; UTC when the key is absent); lines without one (stack traces) belong
+to the line above. Logs that carry no stamps at all get their tail.
 Each file is read once, line by line, whatever its size.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from reports.run import Fault
 
@@ -46,8 +47,16 @@ class Excerpt:
     omitted: int = 0
 
 
-def line_time(line: str) -> float | None:
-    """Epoch seconds of a log line's leading timestamp, or None."""
+def utc_offset_hours(meta: Mapping[str, str]) -> float:
+    """The logs' zone from meta `log_utc_offset_hours` (0 when absent or not a number)."""
+    try:
+        return float(meta.get("log_utc_offset_hours") or 0)
+    except ValueError:
+        return 0.0
+
+
+def line_time(line: str, offset_hours: float = 0.0) -> float | None:
+    """Epoch seconds of a log line's leading timestamp (written at UTC+offset_hours), or None."""
     match = _STAMP.search(line, 0, _STAMP_SEARCH_CHARS)
     if not match:
         return None
@@ -56,7 +65,7 @@ def line_time(line: str) -> float | None:
         stamp = datetime.strptime(f"{date} {hh}:{mm}:{ss}", "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
     except ValueError:
         return None
-    return stamp.timestamp() + (float(f"0.{frac}") if frac else 0.0)
+    return stamp.timestamp() - offset_hours * 3600 + (float(f"0.{frac}") if frac else 0.0)
 
 
 def windows(faults: Sequence[Fault]) -> list[Window]:
@@ -74,16 +83,16 @@ def windows(faults: Sequence[Fault]) -> list[Window]:
     return out
 
 
-def collect(log_files: Iterable[Path], run_dir: Path, faults: Sequence[Fault]) -> list[Excerpt]:
+def collect(log_files: Iterable[Path], run_dir: Path, faults: Sequence[Fault], offset_hours: float = 0.0) -> list[Excerpt]:
     """Excerpts of every log: per window for stamped logs, the tail for the others."""
     wins = windows(faults)
     out: list[Excerpt] = []
     for path in log_files:
-        out.extend(_excerpts_of(path, path.relative_to(run_dir).as_posix(), wins))
+        out.extend(_excerpts_of(path, path.relative_to(run_dir).as_posix(), wins, offset_hours))
     return out
 
 
-def _excerpts_of(path: Path, link: str, wins: Sequence[Window]) -> list[Excerpt]:
+def _excerpts_of(path: Path, link: str, wins: Sequence[Window], offset_hours: float) -> list[Excerpt]:
     node = path.stem
     found = [Excerpt(node, link, w) for w in wins]
     tail: deque[str] = deque(maxlen=TAIL_LINES)
@@ -95,7 +104,7 @@ def _excerpts_of(path: Path, link: str, wins: Sequence[Window]) -> list[Excerpt]
             if len(line) > MAX_LINE_CHARS:
                 line = line[:MAX_LINE_CHARS] + " …"
             tail.append(line)
-            ts = line_time(line)
+            ts = line_time(line, offset_hours)
             if ts is not None:
                 stamped, current = True, ts
             if current is None:

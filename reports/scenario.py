@@ -20,12 +20,12 @@ DURABILITY_KEYS = (
     "enableSlaveActingMaster", "transientStorePoolEnable",
 )
 CONTROLLER_KEYS = (
-    "enableElectUncleanMaster", "isEnableElectUncleanMaster", "enableControllerInNamesrv",
+    "enableElectUncleanMaster", "isEnableElectUncleanMaster", "enableControllerInNamesrv", "controllers",
     "controllerType", "controllerDLegerPeers", "controllerAddr", "notifyBrokerRoleChanged",
 )
 JSON_KEYS = ("topology", "broker_config", "controller_config", "workload", "fault_plan")
 SHOWN_KEYS = {
-    "scenario", "expected_verdict", "rocketmq_version", "replicas", "seed", "duration_s",
+    "scenario", "description", "unhealed", "expected_verdict", "rocketmq_version", "replicas", "seed", "duration_s",
     "image_id", "started_at", "ended_at", "drain_complete", "final_read_complete", "ledger_complete",
     *JSON_KEYS,
 }
@@ -90,6 +90,8 @@ def _facts(meta: Mapping[str, str], clock: Clock) -> list[tuple[str, str]]:
     started, ended = parse_time(meta.get("started_at")), parse_time(meta.get("ended_at"))
     seconds = meta_duration(meta)
     rows = [
+        ("description", meta.get("description")),
+        ("left unhealed", meta.get("unhealed")),
         ("RocketMQ version", meta.get("rocketmq_version")),
         ("replicas", meta.get("replicas")),
         ("seed", meta.get("seed")),

@@ -200,7 +200,10 @@ def _unavailability(measured: Mapping[str, Any] | None) -> str:
     if not measured:
         return "—"
     total = _ts(measured.get("unavailable_s", measured.get("total_s")))
-    windows = measured.get("windows")
+    # The checker writes window_count and the windows themselves ([[start, end], ...], capped).
+    windows = measured.get("window_count", measured.get("windows"))
+    if isinstance(windows, list):
+        windows = len(windows)
     if total is None:
         return "—"
     if not total:

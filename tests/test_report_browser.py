@@ -9,6 +9,7 @@ Screenshots go to test-artifacts/report-browser/ (gitignored).
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -39,15 +40,25 @@ class Browser:
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
 
-        def wire_pipes() -> None:  # in the child, before exec: chromium expects fds 3 and 4
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+        def wire_pipes() -> None:
+            """In the child, before exec: chromium reads fd 3 and writes fd 4.
+
+            Both ends first move above fd 9 so that the dup2 onto 3 cannot
+            clobber the other one. close_fds must stay off: it runs after this
+            and would close 3 and 4 (and pass_fds needs them open in the
+            parent). Python's own descriptors are not inheritable anyway.
+            """
+            reads = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
+            writes = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
 
         self._proc = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--hide-scrollbars", f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=wire_pipes, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            close_fds=False, preexec_fn=wire_pipes, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)

@@ -15,6 +15,12 @@ def test_line_time_reads_rocketmq_and_iso_stamps() -> None:
     assert logs.line_time("\tat org.apache.rocketmq.Foo(Foo.java:1)") is None
     assert logs.line_time("x" * 60 + " 2026-12-01 00:00:01") is None  # a date deep in the message is not the time
     assert logs.line_time("2026-13-45 99:00:00 bad") is None
+    assert logs.line_time("2026-12-01 08:00:01,250 INFO x", offset_hours=8) == T0 + 1.25  # RocketMQ 5.1+: GMT+8
+
+
+def test_the_log_zone_comes_from_meta() -> None:
+    assert logs.utc_offset_hours({"log_utc_offset_hours": "8"}) == 8.0
+    assert logs.utc_offset_hours({}) == logs.utc_offset_hours({"log_utc_offset_hours": "x"}) == 0.0
 
 
 def test_windows_merge_for_short_faults_and_stay_open_for_unhealed_ones() -> None:
@@ -36,3 +42,13 @@ def test_collect_caps_lines_and_falls_back_to_the_tail(tmp_path: Path) -> None:
     assert len(busy_excerpt.lines) == logs.MAX_LINES and busy_excerpt.omitted == 300 - logs.MAX_LINES
     assert plain_excerpt.window is None and plain_excerpt.lines[-1] == "plain 99"
     assert len(plain_excerpt.lines) == logs.TAIL_LINES
+
+
+def test_collect_reads_stamps_in_the_logs_zone(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "broker.log").write_text("2026-12-01 08:00:05,000 INFO in GMT+8\n"
+                                                  "2026-12-01 08:00:30,000 INFO later\n")
+    fault = [Fault("kill", "a", T0 + 6, T0 + 7)]
+    (excerpt,) = logs.collect([tmp_path / "logs" / "broker.log"], tmp_path, fault, offset_hours=8)
+    assert excerpt.lines == ["2026-12-01 08:00:05,000 INFO in GMT+8"]
+    assert logs.collect([tmp_path / "logs" / "broker.log"], tmp_path, fault) == []  # read as UTC: 8 h off

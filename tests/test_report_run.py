@@ -94,7 +94,9 @@ def make_run(root: Path, kind: str = "pass", logs: bool = True) -> Path:
         "ledger_complete": "true",
         "operator_note": HOSTILE if kind == "hostile" else "none",
     }
-    _write_ledger(run / "ledger.db", sends, receives, faults, events, meta)
+    # The store keeps every acknowledged value: the lost ones were only never delivered.
+    stored = sorted({x["value"] for x in sends if x["outcome"] == "ok"} | {r["value"] for r in receives})
+    _write_ledger(run / "ledger.db", sends, receives, faults, events, meta, stored)
     results = results_for(kind, sends, receives, faults, lost, meta)
     (run / "results.json").write_text(json.dumps(results, indent=1))
     if logs:
@@ -102,7 +104,7 @@ def make_run(root: Path, kind: str = "pass", logs: bool = True) -> Path:
     return run
 
 
-def _write_ledger(path: Path, sends, receives, faults, events, meta) -> None:
+def _write_ledger(path: Path, sends, receives, faults, events, meta, stored) -> None:
     ledger.create(path)
     conn = sqlite3.connect(path)
     with conn:
@@ -111,8 +113,7 @@ def _write_ledger(path: Path, sends, receives, faults, events, meta) -> None:
             conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                              [[r[c] for c in cols] for r in rows])
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
-        conn.executemany("INSERT INTO final_reads (value, ts) VALUES (?, ?)",
-                         [(r["value"], T0 + 70) for r in receives])
+        conn.executemany("INSERT INTO final_reads (value, ts) VALUES (?, ?)", [(v, T0 + 70) for v in stored])
     conn.close()
 
 
@@ -157,10 +158,11 @@ def results_for(kind, sends, receives, faults, lost, meta) -> dict:
         "drain_complete": drained, "final_read_complete": True, "ledger_complete": True,
         "examples": examples, "order_violations": order,
         "availability": {
-            "faults": [{**fault_dict, "unavailable_s": 2.5, "windows": 1, "max_s": 2.5, "median_s": 2.5},
+            "faults": [{**fault_dict, "unavailable_s": 2.5, "max_s": 2.5, "median_s": 2.5, "window_count": 1,
+                        "windows": [[T0 + 21, T0 + 23.5]]},
                        {**{k: faults[1][k] for k in ("name", "target", "start_ts", "end_ts")},
-                        "unavailable_s": 0.0, "windows": 0, "max_s": 0.0, "median_s": 0.0}],
-            "outside_faults": {"total_s": 0.0, "max_s": 0.0, "median_s": 0.0, "windows": 0},
+                        "unavailable_s": 0.0, "max_s": None, "median_s": None, "window_count": 0, "windows": []}],
+            "outside_faults": {"total_s": 0.0, "max_s": None, "median_s": None, "window_count": 0, "windows": []},
         },
         "latency": {"send": {"count": len(acked), "p50": 0.004, "p95": 0.009, "p99": 0.012, "max": 2.1},
                     "end_to_end": {"count": len(received), "p50": 0.02, "p95": 0.04, "p99": 0.05, "max": 3.0},

@@ -1,0 +1,61 @@
+"""How the drain ends, on a fake clock."""
+from __future__ import annotations
+
+import threading
+
+from workloads.drain import drain
+from workloads.tracker import Tracker
+
+
+class FakeSink:
+    def __init__(self, last_activity: float) -> None:
+        self.last_activity = last_activity
+
+
+class Clock:
+    def __init__(self, step: float) -> None:
+        self.t, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.t += self.step
+        return self.t
+
+
+def test_ends_complete_when_everything_acknowledged_arrived():
+    t = Tracker()
+    t.ack(0, 1)
+    t.receive(0, 1)
+    r = drain(t, FakeSink(0), quiet=10, limit=60, stop=threading.Event(), poll=0, clock=Clock(1))
+    assert (r.complete, r.reason, r.outstanding) == (True, "all_received", 0)
+
+
+def test_missing_values_end_it_after_limit_and_quiet_as_complete():
+    t = Tracker()
+    t.ack(0, 1)
+    r = drain(t, FakeSink(last_activity=30), quiet=10, limit=20, stop=threading.Event(), poll=0, clock=Clock(1))
+    # at 20 s the last activity (30 s) is not yet 10 s ago: it ends at 40 s
+    assert (r.complete, r.reason, r.outstanding, r.seconds) == (True, "quiet", 1, 39)
+
+
+def test_activity_that_never_stops_hits_the_cap_incomplete():
+    t = Tracker()
+    t.ack(0, 1)
+    clock = Clock(1)
+
+    class Busy:
+        @property
+        def last_activity(self) -> float:
+            return clock.t  # a delivery or receive error every moment
+
+    r = drain(t, Busy(), quiet=10, limit=20, stop=threading.Event(), poll=0, clock=clock)
+    assert (r.complete, r.reason) == (False, "cap")
+    assert r.seconds >= 60
+
+
+def test_stop_interrupts_incomplete():
+    t = Tracker()
+    t.ack(0, 1)
+    stop = threading.Event()
+    stop.set()
+    r = drain(t, FakeSink(0), quiet=10, limit=20, stop=stop, poll=0, clock=Clock(1))
+    assert (r.complete, r.reason) == (False, "interrupted")

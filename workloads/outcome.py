@@ -1,0 +1,63 @@
+"""How a send's result becomes a ledger outcome: `ok`, `fail` or `info`.
+
+The rule (docs/workloads.md has the table) follows where in
+rocketmq-python-client 5.1.2's `Producer.send_async` the result arises:
+
+- A `SendReceipt` from the returned future: the broker stored the message
+  and acknowledged it -> `ok`.
+- An exception raised by the `send_async` call itself (before it returns a
+  future): everything that runs synchronously there (message validation,
+  the running check, queue selection from the cached or fetched route,
+  building the request) happens before the request coroutine is handed to
+  the client's I/O loop, so the message never left the process -> `fail`.
+  This covers `IllegalArgumentException` (empty or oversized body, message
+  type not accepted by the topic), `IllegalStateException` (producer not
+  running) and route-lookup errors.
+- An exception from the future: the request left. The client retries every
+  failure (up to 3 attempts, same message id) except TooManyRequests, and
+  reports only the last attempt's error, so even a definite refusal
+  (BadRequest, NotFound, TooManyRequests, ...) may follow an earlier attempt
+  that timed out after the broker had stored the message. Timeouts,
+  connection errors, InternalErrorException ("connect to ... failed", HA not
+  available), ProxyTimeoutException (master/slave persistence timeout) all
+  leave the outcome unknown -> `info`.
+- No result at all within the deadline (`send_deadline`) -> `info`, with
+  `complete_ts` NULL.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+OK, FAIL, INFO = "ok", "fail", "info"
+
+
+class Stage(Enum):
+    """Where an exception surfaced."""
+
+    INVOKE = "invoke"      # raised by the send_async call
+    COMPLETE = "complete"  # set on the future it returned
+
+
+def classify(exc: BaseException | None, stage: Stage) -> str:
+    """The outcome of a send that produced `exc` (None: a receipt) at `stage`."""
+    if exc is None:
+        return OK
+    return FAIL if stage is Stage.INVOKE else INFO
+
+
+def error_text(exc: BaseException) -> str:
+    """One line naming the exception's type, for the ledger's `error` column."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:500] if text else type(exc).__name__
+
+
+def send_deadline(request_timeout: float, attempts: int) -> float:
+    """Seconds after which a send with no outcome is recorded as `info`.
+
+    The client's own bound is `attempts` requests of `request_timeout` each;
+    the margin covers its callback hand-offs.
+    """
+    return request_timeout * attempts + 5.0
+
+
+NO_OUTCOME_ERROR = "no outcome before the deadline"

@@ -1,0 +1,170 @@
+"""One workload run, phase by phase: warm-up, main, drain, final read.
+
+    warm-up     consumers start and each polls once (a new group on 5.0.x/5.1.x
+                starts at the end of each queue: it must exist before the first send)
+    main        producers send on the open-loop schedule while consumers consume
+    drain       producers stop (in-flight sends get their outcome); consumers go on (drain.py)
+    final read  `before_final_read()` (the caller heals faults), then printMsg (final_read.py)
+
+The ledger's meta says how far it got: `ledger_complete` is 'false' from the
+start and 'true' only after a clean end.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import docker
+
+from chaoskit.cluster.nodes import Node
+from chaoskit.cluster.proxy_client import ProxyAccess
+from chaoskit.ledger import LedgerWriter
+from workloads import payload
+from workloads.consumer import AWAIT_S, make_consumer
+from workloads.delivery import DeliverySink
+from workloads.drain import DrainResult, drain
+from workloads.final_read import FinalRead, read_store
+from workloads.producer import ProducerWorker
+from workloads.progress import ProgressView, auto_mode
+from workloads.ratelimit import split
+from workloads.spec import WorkloadSpec
+from workloads.stats import Stats
+from workloads.tracker import Tracker
+
+START_DELAY_S = 0.2  # between starting the producer threads and the first due send
+
+
+class WorkloadError(RuntimeError):
+    """The workload could not run (e.g. consumers never managed to receive)."""
+
+
+@dataclass(frozen=True)
+class WorkloadSummary:
+    run_id: str
+    sent: int
+    ok: int
+    fail: int
+    info: int
+    acked: int
+    received: int
+    unreceived: int        # acknowledged values never delivered
+    deliveries: int
+    redeliveries: int
+    late_sends: int
+    max_lag: float
+    foreign: int
+    drain: DrainResult
+    final_read: FinalRead | None  # None: skipped (spec.final_read false, or interrupted)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, client: docker.DockerClient,
+                 nodes: list[Node], version: str, *, progress: str = "auto", stop: threading.Event | None = None,
+                 before_final_read: Callable[[], None] | None = None) -> WorkloadSummary:
+    """Run `spec` against the cluster (`nodes`, reached through `access`), recording into `writer`.
+
+    `progress`: auto | live | plain | off. `stop` ends the run early (drain
+    and ledger then incomplete). `before_final_read` is called after the drain,
+    before the final read: the place to heal faults. Ctrl-C stops the run
+    the same way and is re-raised once producers and consumers have stopped.
+    """
+    stop = stop or threading.Event()
+    run_id = payload.new_run_id()
+    started = time.time()
+    for key, value in {"ledger_complete": "false", "drain_complete": "false", "final_read_complete": "false",
+                       "workload": spec.to_json(), "run_id": run_id, "started_at": started,
+                       "rocketmq_version": version}.items():
+        writer.set_meta(key, value)
+    stats = Stats(Tracker())
+    sink = DeliverySink(run_id, spec.topic, writer, stats)
+    view = ProgressView(stats, auto_mode() if progress == "auto" else progress).start()
+    consumers = [make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
+    producers = [ProducerWorker(i, spec, access, run_id, writer, stats) for i in range(spec.producers)]
+
+    def phase(name: str) -> None:
+        stats.phase(name)
+        writer.add("events", {"ts": time.time(), "kind": "phase", "detail": name})
+
+    try:
+        phase("warmup")
+        for c in consumers:
+            c.start()
+        for p in producers:
+            p.start_client()
+        if not sink.wait_polled({c.name for c in consumers}, spec.warmup_timeout, stop):
+            if stop.is_set():
+                raise KeyboardInterrupt
+            raise WorkloadError(f"consumers could not receive from {spec.topic} within {spec.warmup_timeout:.0f} s "
+                                f"({stats.snapshot().receive_errors} receive errors)")
+        phase("main")
+        start = time.time() + START_DELAY_S
+        for p, schedule in zip(producers, split(spec.rate, spec.producers, start, spec.duration)):
+            p.start(schedule)
+        stop.wait(max(0.0, start + spec.duration - time.time()))
+        if stop.is_set():
+            raise KeyboardInterrupt
+        phase("drain")
+        _finish_producers(producers)
+        result = drain(stats.tracker, sink, spec.drain_quiet, spec.drain_limit, stop)
+        _stop_consumers(consumers, spec)
+        writer.set_meta("drain_complete", str(result.complete).lower())
+        writer.set_meta("drain_end", result.reason)
+        if stop.is_set():
+            raise KeyboardInterrupt
+        final = None
+        if spec.final_read:
+            if before_final_read is not None:
+                before_final_read()
+            phase("final read")
+            final = read_store(client, nodes, spec.topic, run_id, lambda row: writer.add("final_reads", row))
+            writer.flush()
+            writer.set_meta("final_read_complete", str(final.complete).lower())
+            if final.problems:
+                writer.set_meta("final_read_problems", "; ".join(final.problems))
+        phase("done")
+        summary = _summary(run_id, producers, stats, result, final)
+        writer.set_meta("workload_summary", summary.to_json())
+        writer.set_meta("ended_at", time.time())
+        writer.set_meta("ledger_complete", "true")
+        return summary
+    except KeyboardInterrupt:
+        phase("interrupted")
+        stop.set()
+        raise
+    finally:
+        for p in producers:
+            p.stop()
+        _finish_producers(producers)
+        _stop_consumers(consumers, spec)
+        writer.flush()
+        view.stop()
+
+
+def _finish_producers(producers: list[ProducerWorker]) -> None:
+    """Stop sending and wait for every in-flight outcome, all producers at once."""
+    threads = [threading.Thread(target=p.finish) for p in producers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def _stop_consumers(consumers: list, spec: WorkloadSpec) -> None:
+    for c in consumers:
+        c.stop()
+    for c in consumers:
+        c.join(AWAIT_S + spec.request_timeout + 5)
+
+
+def _summary(run_id: str, producers: list[ProducerWorker], stats: Stats, drained: DrainResult,
+             final: FinalRead | None) -> WorkloadSummary:
+    s = stats.snapshot()
+    return WorkloadSummary(run_id=run_id, sent=sum(p.sent for p in producers), ok=s.ok, fail=s.fail, info=s.info,
+                           acked=s.acked, received=s.received, unreceived=s.outstanding, deliveries=s.deliveries,
+                           redeliveries=s.redeliveries, late_sends=s.late_sends, max_lag=s.max_lag,
+                           foreign=s.foreign, drain=drained, final_read=final)

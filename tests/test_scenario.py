@@ -1,0 +1,81 @@
+"""Scenario files and `chaoskit run` options: bad input is one line, exit 2, and starts nothing."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chaoskit.errors import UsageError
+from chaoskit.scenario import Overrides, load
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "chaoskit", "run", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_shipped_scenarios_load_with_their_expectations():
+    no_loss, lossy = load("no-loss"), load("lossy-ack")
+    assert no_loss.expected_verdict == "pass" and lossy.expected_verdict == "fail"
+    assert no_loss.cluster.overrides["broker"]["allAckInSyncStateSet"] == "true"
+    assert lossy.cluster.overrides["broker"]["allAckInSyncStateSet"] == "false"
+    assert {w.kind for w in no_loss.workloads} == {"queue", "fifo"}
+    assert {s.fault for s in no_loss.plan.steps} == {"kill", "pause", "partition"}
+    assert {s.fault for s in lossy.plan.steps} == {"partition", "kill"}
+
+
+def test_overrides_replace_scenario_values():
+    sc = load("no-loss", Overrides(duration=60, rate=100, faults=("kill",), interval=20, seed=3,
+                                   rocketmq_version="5.3.3", replicas=3, sets=("broker.flushDiskType=SYNC_FLUSH",)))
+    assert sc.duration == 60 and all(w.duration == 60 for w in sc.workloads)
+    assert sum(w.rate for w in sc.workloads) == pytest.approx(100)
+    assert {s.fault for s in sc.plan.steps} == {"kill"} and sc.plan.interval == 20 and sc.plan.seed == 3
+    assert sc.cluster.version == "5.3.3" and sc.cluster.replicas == 3
+    assert sc.cluster.overrides["broker"]["flushDiskType"] == "SYNC_FLUSH"
+    assert load("no-loss", Overrides(faults=())).plan is None
+
+
+def test_same_seed_same_plan():
+    assert load("no-loss", Overrides(seed=9)).plan == load("no-loss", Overrides(seed=9)).plan
+
+
+@pytest.mark.parametrize("text, message", [
+    ('expected_verdict = "pass"\n[run]\nduraton = 5\n', "unknown key 'duraton' (did you mean 'duration'?)"),
+    ('[faults]\nkinds = ["kil"]\n[[workloads]]\nkind = "queue"\n', "kil"),
+    ('[[workloads]]\nkind = "queue"\nrat = 5\n', "unknown key 'rat' (did you mean 'rate'?)"),
+    ('[[workloads]]\nkind = "queues"\n', "unknown workload kind 'queues'"),
+    ('expected_verdict = "maybe"\n[[workloads]]\nkind = "queue"\n', "expected_verdict must be 'pass' or 'fail'"),
+    ('[cluster]\nreplicas = 7\n[[workloads]]\nkind = "queue"\n', "--replicas must be 2 or 3"),
+    ('[cluster]\nrocketmq_version = "4.9"\n[[workloads]]\nkind = "queue"\n', "unknown RocketMQ version"),
+    ('[run\n', "not valid TOML"),
+    ('description = "no workloads"\n', "at least one [[workloads]]"),
+])
+def test_bad_scenario_files(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "typo.toml"
+    path.write_text(text)
+    with pytest.raises(UsageError) as err:
+        load(str(path))
+    assert message in str(err.value)
+    res = run_cli(str(path))
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and message in res.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["no-los"], "unknown scenario 'no-los' (did you mean 'no-loss'?)"),
+    (["no-loss", "--rate", "-5"], "--rate must be a number > 0"),
+    (["no-loss", "--faults", "kill,explode"], "explode"),
+    (["no-loss", "--interval", "0"], "interval"),
+    (["no-loss", "--replicas", "7"], "--replicas must be 2 or 3"),
+    (["no-loss", "--set", "broker.flushDiskType"], "bad --set"),
+    (["no-loss", "--rocketmq-version", "six"], "unknown RocketMQ version 'six'"),
+])
+def test_bad_options_are_one_line_exit_2_and_start_nothing(args, message):
+    import docker
+
+    before = {c.id for c in docker.from_env().containers.list(all=True)}
+    res = run_cli(*args)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.count("\n") == 1 and message in res.stderr
+    assert {c.id for c in docker.from_env().containers.list(all=True)} == before

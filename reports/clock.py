@@ -15,9 +15,7 @@ class Clock:
 
     def rel(self, ts: float | None) -> str:
         """'t+12.3s' (or the wall clock when the run start is unknown)."""
-        if ts is None:
-            return NONE
-        if self.t0 is None:
+        if ts is None or self.t0 is None:
             return self.wall(ts)
         return f"t{ts - self.t0:+.1f}s"
 
@@ -29,9 +27,7 @@ class Clock:
 
     def both(self, ts: float | None) -> str:
         """'t+12.3s (23:59:01.123)'."""
-        if ts is None:
-            return NONE
-        if self.t0 is None:
+        if ts is None or self.t0 is None:
             return self.wall(ts)
         return f"{self.rel(ts)} ({self.wall(ts)})"
 

@@ -18,6 +18,12 @@ from test_report_run import HOSTILE, make_run
 # and time, and at most one failure, error or skipped child each.
 JUNIT_XSD = """<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+  <xs:attributeGroup name="tally">
+    <xs:attribute name="tests" type="xs:nonNegativeInteger" use="required"/>
+    <xs:attribute name="failures" type="xs:nonNegativeInteger" use="required"/>
+    <xs:attribute name="errors" type="xs:nonNegativeInteger" use="required"/>
+    <xs:attribute name="skipped" type="xs:nonNegativeInteger"/>
+  </xs:attributeGroup>
   <xs:complexType name="result" mixed="true">
     <xs:attribute name="message" type="xs:string"/>
     <xs:attribute name="type" type="xs:string"/>
@@ -26,10 +32,7 @@ JUNIT_XSD = """<?xml version="1.0" encoding="UTF-8"?>
     <xs:complexType>
       <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
       <xs:attribute name="name" type="xs:string"/>
-      <xs:attribute name="tests" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="failures" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="errors" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="skipped" type="xs:nonNegativeInteger"/>
+      <xs:attributeGroup ref="tally"/>
       <xs:attribute name="time" type="xs:decimal"/>
     </xs:complexType>
   </xs:element>
@@ -66,10 +69,7 @@ JUNIT_XSD = """<?xml version="1.0" encoding="UTF-8"?>
         <xs:element name="system-err" type="xs:string" minOccurs="0"/>
       </xs:sequence>
       <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="tests" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="failures" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="errors" type="xs:nonNegativeInteger" use="required"/>
-      <xs:attribute name="skipped" type="xs:nonNegativeInteger"/>
+      <xs:attributeGroup ref="tally"/>
       <xs:attribute name="time" type="xs:decimal" use="required"/>
       <xs:attribute name="timestamp" type="xs:dateTime"/>
       <xs:attribute name="hostname" type="xs:string"/>
@@ -157,3 +157,14 @@ def test_render_all_writes_it_beside_the_ledger(tmp_path: Path) -> None:
     paths = render_all(make_run(tmp_path, "fail", logs=False))
     assert paths["junit"] == tmp_path / "run-fail" / "junit.xml"
     SCHEMA.validate(str(paths["junit"]))
+
+
+@pytest.mark.parametrize("broken", [
+    '<testsuites tests="1" failures="0" errors="0"><testsuite name="s" tests="1" failures="0" errors="0" time="0">'
+    '<testcase name="c" time="0"/></testsuite></testsuites>',  # no classname
+    '<testsuites tests="1" failures="1" errors="1"><testsuite name="s" tests="1" failures="1" errors="1" time="0">'
+    '<testcase classname="k" name="c" time="0"><failure/><error/></testcase></testsuite></testsuites>',  # two results
+    '<testsuites tests="x" failures="0" errors="0"/>',  # a tally that is not a number
+])
+def test_the_schema_rejects_what_ci_would_misread(broken: str) -> None:
+    assert not SCHEMA.is_valid(broken)

@@ -79,7 +79,7 @@ def check_proxy(access: ProxyAccess) -> None:
             pass
 
 
-def wait(probe: Callable[[], object], timeout: float, interval: float = 3.0):
+def wait(probe: Callable[[], object], timeout: float, interval: float = 1.0):
     """Retry `probe` until it stops raising NotReady or `timeout` seconds pass."""
     for attempt in Retrying(stop=stop_after_delay(timeout), wait=wait_fixed(interval),
                             retry=retry_if_exception_type(NotReady), reraise=True):

@@ -1,21 +1,20 @@
 """Who is what right now: the controller leader, broker-a's master, its SyncStateSet.
 
 This is the lookup `chaoskit status` shows and the fault module aims with.
-Parsing is separate from asking so it can be tested on recorded tool output.
+It asks the controllers directly over RocketMQ's remoting protocol (a few
+milliseconds, so it can be asked often); parsing is separate from asking so
+it can be tested on recorded answers.
 """
 from __future__ import annotations
 
-import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import docker
 
-from chaoskit.cluster import admin
+from chaoskit.cluster import remoting
 from chaoskit.cluster.nodes import Node
 
 BROKER_NAME = "broker-a"
-_REPLICA_RE = re.compile(r"^(InSyncReplica|NotInSyncReplica):.*brokerId=(\d+), brokerAddress='([\d.]+):\d+', alive=(\w+)")
 
 
 @dataclass(frozen=True)
@@ -56,51 +55,49 @@ def _by_ip(nodes: list[Node]) -> dict[str, str]:
     return {n.ip: n.name for n in nodes}
 
 
-def parse_controller_meta(text: str, nodes: list[Node]) -> str | None:
-    """The node name of the controller leader in `getControllerMetaData` output."""
-    m = re.search(r"#ControllerLeaderAddress\s+([\d.]+):\d+", text)
-    return _by_ip(nodes).get(m.group(1)) if m else None
-
-
-def parse_sync_state_set(text: str, nodes: list[Node]) -> dict:
-    """Master, epochs and replicas from `getSyncStateSet` output."""
+def parse_replicas_info(info: dict, nodes: list[Node]) -> dict:
+    """Master, epochs and replicas from one broker's entry of a SyncStateSet answer."""
     names = _by_ip(nodes)
 
-    def num(key: str) -> int | None:
-        m = re.search(rf"#{key}\s+(-?\d+)", text)
-        return int(m.group(1)) if m else None
+    def node_of(addr: str | None) -> str | None:
+        return names.get(addr.rsplit(":", 1)[0], addr) if addr else None
 
-    master_addr = re.search(r"#MasterAddr\s+([\d.]+):\d+", text)
     replicas = tuple(
-        Replica(names.get(m.group(3), m.group(3)), int(m.group(2)), m.group(1) == "InSyncReplica", m.group(4) == "true")
-        for m in (_REPLICA_RE.match(line.strip()) for line in text.splitlines()) if m)
+        Replica(node_of(r.get("brokerAddress")), int(r.get("brokerId", -1)), in_sync, bool(r.get("alive")))
+        for key, in_sync in (("inSyncReplicas", True), ("notInSyncReplicas", False))
+        for r in info.get(key) or [])
     return {
-        "master": names.get(master_addr.group(1)) if master_addr else None,
-        "master_epoch": num("MasterEpoch"),
-        "sync_state_set_epoch": num("SyncStateSetEpoch"),
+        "master": node_of(info.get("masterAddress")),
+        "master_epoch": info.get("masterEpoch"),
+        "sync_state_set_epoch": info.get("syncStateSetEpoch"),
         "replicas": tuple(sorted(replicas, key=lambda r: r.node)),
     }
 
 
 def lookup(client: docker.DockerClient, nodes: list[Node]) -> Roles:
-    """Ask the controllers (any that answers) for the leader and broker-a's replicas."""
-    controllers = [n for n in nodes if n.kind == "namesrv" and n.state == "running"]
+    """Ask the controllers (any that answers) for the leader, then the leader for broker-a's replicas.
+
+    `client` is not needed for the query itself; callers pass it uniformly.
+    """
     errors: list[str] = []
-
-    def ask(*args: str) -> str | None:
-        for ctl in controllers:
-            try:
-                return admin.run(client, nodes, *args, "-a", ctl.controller_addr)
-            except admin.AdminError as exc:
-                errors.append(str(exc))
-        return None
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        meta_f = pool.submit(ask, "getControllerMetaData")
-        sss_f = pool.submit(ask, "getSyncStateSet", "-b", BROKER_NAME)
-        meta, sss = meta_f.result(), sss_f.result()
-    if not controllers:
-        errors.append("no running controller")
-    leader = parse_controller_meta(meta, nodes) if meta else None
-    fields = parse_sync_state_set(sss, nodes) if sss else {}
-    return Roles(controller_leader=leader, errors=tuple(errors), **fields)
+    leader_addr = None
+    for ctl in (n for n in nodes if n.kind == "namesrv" and n.state == "running"):
+        try:
+            meta, _ = remoting.call(ctl.controller_addr, remoting.GET_METADATA_INFO)
+        except remoting.RemotingError as exc:
+            errors.append(str(exc))
+            continue
+        leader_addr = meta.get("controllerLeaderAddress")
+        if leader_addr:
+            break
+    if not leader_addr:
+        return Roles(errors=tuple(errors or ["no controller answered"]))
+    leader = _by_ip(nodes).get(leader_addr.rsplit(":", 1)[0], leader_addr)
+    try:
+        _, body = remoting.call(leader_addr, remoting.GET_SYNC_STATE_DATA, [BROKER_NAME])
+    except remoting.RemotingError as exc:
+        return Roles(controller_leader=leader, errors=(*errors, str(exc)))
+    info = ((body or {}).get("replicasInfoTable") or {}).get(BROKER_NAME)
+    if not info:
+        return Roles(controller_leader=leader, errors=(*errors, f"the controllers know no {BROKER_NAME}"))
+    return Roles(controller_leader=leader, errors=tuple(errors), **parse_replicas_info(info, nodes))

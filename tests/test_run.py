@@ -1,0 +1,53 @@
+"""`chaoskit run` end to end on the real cluster: a short no-loss passes and the
+negative control, lossy-ack, fails as it expects (the checker can fail)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
+    env = {**__import__("os").environ, "CHAOSKIT_STORE": str(tmp_path / "store")}
+    res = subprocess.run([sys.executable, "-m", "chaoskit", "run", *args], capture_output=True, text=True,
+                         env=env, timeout=1200)
+    latest = tmp_path / "store" / "latest"
+    assert latest.is_symlink(), res.stderr[-3000:]
+    return res, latest.resolve()
+
+
+def evidence(run_dir: Path) -> dict:
+    for name in ("ledger.db", "results.json", "report.html", "junit.xml", "summary.md", "chaoskit.log",
+                 "scenario.toml", "plan.json"):
+        assert (run_dir / name).is_file(), f"{name} missing from {run_dir}"
+    assert list((run_dir / "logs").glob("broker-a-*.log")), "node logs were not collected"
+    assert list((run_dir / "config").glob("broker-a-*/broker.properties")), "rendered configs were not collected"
+    return json.loads((run_dir / "results.json").read_text())
+
+
+def test_short_no_loss_passes(tmp_path, cluster):
+    res, run_dir = run(tmp_path, "no-loss", "--duration", "70", "--interval", "25", "--keep-cluster")
+    results = evidence(run_dir)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert results["valid"] is True
+    assert results["acknowledged_count"] > 1000
+    assert results["lost_count"] == 0 and results["lost_in_store_count"] == 0
+    conn = sqlite3.connect(run_dir / "ledger.db")
+    faults = conn.execute("SELECT name, end_ts FROM faults").fetchall()
+    assert faults and all(end is not None for _, end in faults)  # every fault healed
+    assert "PASS" in (run_dir / "report.html").read_text()
+
+
+def test_lossy_ack_fails_as_expected(tmp_path, cluster):
+    res, run_dir = run(tmp_path, "lossy-ack", "--keep-cluster")
+    results = evidence(run_dir)
+    assert res.returncode == 1, res.stderr[-3000:]
+    assert results["valid"] is False
+    assert results["lost_count"] + (results["lost_in_store_count"] or 0) > 0
+    assert "expected fail: met" in res.stderr

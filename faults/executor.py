@@ -5,9 +5,11 @@ resolved against what it saw, the `faults` row committed, then the fault
 applied; after the step's duration, the heal and the row's `end_ts`.
 `run()` heals whatever is still active on every way out (normal end,
 exception, the stop event set by a signal handler), and `heal_all()` may also
-be called from another thread. Role changes seen by the lookups go to the
-ledger's `events` table ('master_change', 'controller_leader_change'); steps
-that could not be aimed go there as 'fault_skipped'.
+be called from another thread. While a plan runs, a watcher thread looks the
+roles up every `watch_s` seconds (a lookup takes milliseconds); every change
+it or a step's lookup sees goes to the ledger's `events` table
+('master_change', 'controller_leader_change'), so failovers are timed to
+within `watch_s`. Steps that could not be aimed go there as 'fault_skipped'.
 
 Use in a thread next to the workloads:
 
@@ -43,6 +45,7 @@ from faults.plan import Plan, Step
 
 RESOLVE_TIMEOUT_S = 30.0   # how long a step waits for its target to exist (e.g. a new master)
 RESOLVE_RETRY_S = 3.0
+WATCH_S = 2.0
 HEAL_ATTEMPTS = 3
 _ERRORS = (docker.errors.DockerException, actions.ActionError)
 
@@ -67,7 +70,8 @@ class Executor:
     """Interprets one plan against the live cluster; see the module doc.
 
     `lookup`, `list_nodes`, `apply`, `heal` and `clock` default to the real
-    cluster and wall clock; tests pass fakes.
+    cluster and wall clock; tests pass fakes. `watch_s=None` turns the role
+    watcher off.
     """
 
     def __init__(self, client: docker.DockerClient | None, ledger: LedgerWriter, plan: Plan, t0: float, *,
@@ -76,21 +80,26 @@ class Executor:
                  list_nodes: Callable[..., list[Node]] = nodes_mod.list_nodes,
                  apply: Callable[..., None] = actions.apply_effect,
                  heal: Callable[..., list[str]] = actions.heal_effect,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, watch_s: float | None = WATCH_S) -> None:
         self.client, self.ledger, self.plan, self.t0 = client, ledger, plan, t0
-        self._log, self._lookup, self._list_nodes = log, lookup, list_nodes
-        self._apply, self._heal_fn, self._clock = apply, heal, clock
+        self._log, self._lookup, self._list_nodes = _never_raising(log), lookup, list_nodes
+        self._apply, self._heal_fn, self._clock, self._watch_s = apply, heal, clock, watch_s
         self._lock = threading.RLock()   # apply and heal_all never interleave
         self._active: list[_Active] = []
         self._unhealed: list[_Active] = []
         self._closed = False
         self._seen: dict[str, tuple] = {}
-        self._lookup_s = 8.0             # measured per lookup; a step is aimed this early
+        self._seen_lock = threading.Lock()
+        self._lookup_s = 1.0             # measured per lookup; a step is aimed this early
         self._outcome = Outcome()
 
     def run(self, stop: threading.Event) -> Outcome:
         """Carry the plan out until its last heal or until `stop` is set; heal everything."""
         pending = sorted(self.plan.steps, key=lambda s: (s.start, s.index))
+        watching = threading.Event()
+        watcher = threading.Thread(target=self._watch, args=(watching,), name="fault-role-watch", daemon=True)
+        if self._watch_s:
+            watcher.start()
         try:
             while (pending or self._active) and not stop.is_set():
                 start_at = self.t0 + pending[0].start if pending else math.inf
@@ -106,8 +115,11 @@ class Executor:
                 else:
                     act()
         finally:
+            watching.set()
             self._outcome.stopped = stop.is_set()
             self._outcome.unhealed = self.heal_all()
+            if watcher.is_alive():
+                watcher.join(timeout=30)  # no ledger writes after run() returns
         return self._outcome
 
     def heal_all(self) -> list[str]:
@@ -196,6 +208,14 @@ class Executor:
 
     # -- ledger notes ----------------------------------------------------------
 
+    def _watch(self, done: threading.Event) -> None:
+        """Look the roles up every `watch_s` seconds until `done`, noting changes."""
+        while not done.wait(self._watch_s):
+            try:
+                self._note_roles(self._lookup(self.client, self._list_nodes(self.client)))
+            except Exception as exc:  # a watcher never ends the run; the next round tries again
+                self._log(f"{self._since()} role lookup failed: {exc}")
+
     def _note_roles(self, roles: Roles) -> None:
         """An 'events' row whenever the master or the controller leader differs from the last lookup."""
         seen = {
@@ -203,9 +223,10 @@ class Executor:
             "controller_leader_change": (roles.controller_leader,),
         }
         for kind, value in seen.items():
-            if value[0] is None or self._seen.get(kind) == value:
-                continue
-            self._seen[kind] = value
+            with self._seen_lock:
+                if value[0] is None or self._seen.get(kind) == value:
+                    continue
+                self._seen[kind] = value
             detail = (f"{roles.master} is master (epoch {roles.master_epoch})" if kind == "master_change"
                       else f"{roles.controller_leader} is controller leader")
             self.ledger.add("events", {"ts": self._clock(), "kind": kind, "detail": detail})
@@ -221,6 +242,16 @@ class Executor:
         return f"{self._clock() - self.t0:+7.1f}s"
 
 
+def _never_raising(log: Callable[[str], None]) -> Callable[[str], None]:
+    """`log` that cannot fail: a closed stdout (the terminal or a parent gone) must not stop a heal."""
+    def safe(msg: str) -> None:
+        try:
+            log(msg)
+        except Exception:
+            pass
+    return safe
+
+
 def _shape(step: Step) -> str:
     return f"({step.params['shape']}) " if "shape" in step.params else ""
 
@@ -233,10 +264,13 @@ def stop_on_signals(stop: threading.Event, log: Callable[[str], None] = lambda m
     executor then heals everything and returns. Further signals are ignored
     (a heal is never cut short); SIGKILL cannot be caught, hence `chaoskit heal`.
     """
+    log = _never_raising(log)
+
     def handler(signum: int, frame: object) -> None:
-        log(f"{signal.Signals(signum).name}: stopping; every active fault is healed first"
-            if not stop.is_set() else "already stopping: healing")
+        stopping = stop.is_set()
         stop.set()
+        log("already stopping: healing" if stopping else
+            f"{signal.Signals(signum).name}: stopping; every active fault is healed first")
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

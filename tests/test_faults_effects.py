@@ -46,6 +46,11 @@ def test_from_controllers_cuts_the_master_from_the_controllers_only():
     assert dropped(e, "broker-a-1", "-s") == dropped(e, "broker-a-1", "-d") == controllers
 
 
+def test_from_replicas_cuts_the_replication_link_only():
+    e = partition("from-replicas", "broker-a-1")
+    assert dropped(e, "broker-a-1", "-s") == dropped(e, "broker-a-1", "-d") == {IP["broker-a-0"]}
+
+
 def test_one_way_drops_only_what_comes_in():
     e = partition("one-way", "namesrv-2")
     assert dropped(e, "namesrv-2", "-d") == set()

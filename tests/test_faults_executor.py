@@ -61,10 +61,10 @@ def ledger(tmp_path):
     writer.close()
 
 
-def make(ledger, plan, **fake_kwargs):
+def make(ledger, plan, watch_s=None, **fake_kwargs):
     fake = FakeCluster(ledger.path, **fake_kwargs)
     ex = Executor(None, ledger, plan, time.time(), lookup=fake.lookup, list_nodes=fake.list_nodes,
-                  apply=fake.apply, heal=fake.heal)
+                  apply=fake.apply, heal=fake.heal, watch_s=watch_s)
     ex._lookup_s = 0.0  # the fake lookup is instant
     return ex, fake
 
@@ -109,6 +109,18 @@ def test_role_changes_are_events(ledger):
     assert fake.calls[0][2] == ("broker-a-0",) and fake.calls[2][2] == ("broker-a-1",)
 
 
+def test_the_watcher_times_a_failover_during_a_fault(ledger):
+    plan = plan_of((0.0, 0.6, "kill", "master", {}))
+    ex, fake = make(ledger, plan, watch_s=0.05)
+    began = time.time()
+    failover = replace(ROLES, master="broker-a-0", master_epoch=4)
+    ex._lookup = lambda client, nodes: ROLES if time.time() - began < 0.3 else failover
+    ex.run(threading.Event())
+    events = rows(ledger, "SELECT ts, detail FROM events WHERE kind = 'master_change' ORDER BY rowid")
+    assert [d for _, d in events] == ["broker-a-1 is master (epoch 3)", "broker-a-0 is master (epoch 4)"]
+    assert 0.3 <= events[1][0] - began < 0.5   # seen while the fault was on, not at the next step
+
+
 def test_stop_heals_the_active_fault_at_once(ledger):
     plan = plan_of((0.0, 30.0, "pause", "master", {}))
     ex, fake = make(ledger, plan)
@@ -138,6 +150,19 @@ def test_an_exception_mid_run_still_heals(ledger, error):
         ex.run(threading.Event())
     assert fake.calls == [("apply", "partition", ("broker-a-1",)), ("heal", "partition", ("broker-a-1",))]
     assert rows(ledger, "SELECT end_ts IS NOT NULL FROM faults") == [(1,)]
+
+
+def test_a_broken_log_never_stops_a_heal(ledger):
+    """A harness whose stdout is gone (parent killed) still heals."""
+    plan = plan_of((0.0, 0.2, "pause", "master", {}))
+    ex, fake = make(ledger, plan)
+
+    def log(msg):
+        raise BrokenPipeError(32, "Broken pipe")
+    ex2 = Executor(None, ledger, plan, time.time(), log=log, lookup=fake.lookup, list_nodes=fake.list_nodes,
+                   apply=fake.apply, heal=fake.heal, watch_s=None)
+    assert ex2.run(threading.Event()).unhealed == []
+    assert fake.calls[-1] == ("heal", "pause", ("broker-a-1",))
 
 
 def test_a_failed_apply_is_healed_and_noted(ledger):
@@ -197,7 +222,10 @@ def test_sigterm_sets_stop_and_the_executor_heals(ledger):
     plan = plan_of((0.0, 30.0, "partition", "master", {"shape": "one-way"}))
     ex, fake = make(ledger, plan)
     stop = threading.Event()
-    with stop_on_signals(stop), ThreadPoolExecutor(1) as pool:
+
+    def log(msg):  # the signal handler's note cannot keep stop from being set
+        raise BrokenPipeError(32, "Broken pipe")
+    with stop_on_signals(stop, log), ThreadPoolExecutor(1) as pool:
         future = pool.submit(ex.run, stop)
         time.sleep(0.3)
         os.kill(os.getpid(), signal.SIGTERM)

@@ -186,8 +186,13 @@ def _read_faults(conn: sqlite3.Connection) -> list[Fault]:
     return faults
 
 
+# The events the report marks: role changes. Workloads also log phases and
+# send backlogs there, which would bury the role changes in the chart.
+ROLE_CHANGES = ("master_change", "controller_leader_change")
+
+
 def _read_events(conn: sqlite3.Connection) -> list[Event]:
-    rows = conn.execute("SELECT ts, kind, detail FROM events ORDER BY ts")
+    rows = conn.execute("SELECT ts, kind, detail FROM events WHERE kind IN (?, ?) ORDER BY ts", ROLE_CHANGES)
     return [Event(float(ts), str(kind), "" if detail is None else str(detail)) for ts, kind, detail in rows]
 
 

@@ -15,34 +15,35 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from chaoskit import ledger
-from chaoskit.checker import availability, examples, faults, latency, order, queue, results, source, timeline, values, verdict
+from chaoskit.checker import availability, examples, faults, latency, order, queue, results, source, tally, timeline, values, verdict
 from chaoskit.ledger import LedgerError
 
 SENDS = source.Stream(
     table="sends",
     columns={
         "value": "value",
-        "outcome": "outcome",
+        "outcome": source.OUTCOME_CODE_SQL,
         "invoke_ts": "invoke_ts",
-        "complete_ts": "complete_ts",
         "group_key": "group_key",
-        "second": source.floor_sql("invoke_ts"),
-        "latency_bucket": "CASE WHEN outcome = 'ok' THEN "
-        + latency.bucket_sql("CAST((complete_ts - invoke_ts) * 1000000 AS INTEGER)")
-        + " END",
+        "group_ok_complete": order.GROUP_OK_COMPLETE_SQL,
+        "tally": tally.key_sql(
+            source.floor_sql("invoke_ts"),
+            source.OUTCOME_CODE_SQL,
+            latency.index_sql("CAST((complete_ts - invoke_ts) * 1000000 AS INTEGER)"),
+        ),
     },
     rules=(
         source.text("value"),
         source.OUTCOME,
-        source.number("invoke_ts"),
-        source.optional_number("complete_ts"),
+        source.time("invoke_ts"),
+        source.optional_time("complete_ts"),
         source.optional_text("group_key"),
     ),
 )
 RECEIVES = source.Stream(
     table="receives",
     columns={"value": "value", "ts": "ts", "second": source.floor_sql("ts")},
-    rules=(source.text("value"), source.number("ts")),
+    rules=(source.text("value"), source.time("ts")),
 )
 
 
@@ -62,9 +63,9 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
     completeness = verdict.Completeness.of(meta, fault_list)
 
     send_values, grouped, outcomes = values.SendValues(), order.GroupedSends(), availability.SendOutcomes()
-    send_seconds, send_latency = timeline.SendSeconds(), latency.SendLatency()
-    source.run(conn, SENDS, [send_values, grouped, outcomes, send_seconds, send_latency])
-    receive_values, receive_seconds = values.ReceiveValues(), timeline.ReceiveSeconds()
+    send_tally = source.Count("tally")
+    source.run(conn, SENDS, [send_values, grouped, outcomes, send_tally])
+    receive_values, receive_seconds = values.ReceiveValues(), source.Count("second")
     source.run(conn, RECEIVES, [receive_values, receive_seconds])
 
     final_reads = None
@@ -74,6 +75,7 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
         final_reads = queue.read_final_reads(conn)
 
     queue_result = queue.analyse(send_values, receive_values, final_reads)
+    order.complete_resent(conn, grouped, send_values.resent)
     violations = order.violations(grouped, send_values, receive_values)
     anomalies = {
         "lost": queue_result.lost,
@@ -90,8 +92,8 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
         completeness=completeness,
         examples=examples.build(conn, anomalies, receive_values, fault_list),
         availability=availability.report(outcomes, fault_list),
-        latency=latency.report(send_latency.per_second(), latency.end_to_end(send_values.invoke, receive_values.first)),
-        timeline=timeline.report(send_seconds, receive_seconds),
+        latency=latency.report(send_tally.counts, latency.end_to_end(send_values.invoke, receive_values.first)),
+        timeline=timeline.report(send_tally.counts, receive_seconds.counts),
         meta=meta,
     )
 

@@ -18,6 +18,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from itertools import compress
+from operator import not_
 from typing import Sequence
 
 from chaoskit.checker.faults import Fault
@@ -26,7 +27,7 @@ WINDOW_CAP = 100  # windows listed per fault (and outside faults); totals use al
 
 
 class SendOutcomes:
-    """Reducer over sends (invoke_ts, outcome)."""
+    """Reducer over sends (invoke_ts, outcome code)."""
 
     columns = ("invoke_ts", "outcome")
 
@@ -37,8 +38,8 @@ class SendOutcomes:
 
     def feed(self, columns: Sequence[tuple]) -> None:
         invoke, outcome = columns
-        self.ok.extend(compress(invoke, map("ok".__eq__, outcome)))
-        self.not_ok.extend(i for i, o in zip(invoke, outcome) if o != "ok")
+        self.ok.extend(compress(invoke, map(not_, outcome)))  # outcome code OK is 0
+        self.not_ok.extend(compress(invoke, outcome))
         self.last_invoke = max(self.last_invoke, max(invoke))
 
 

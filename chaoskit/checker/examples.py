@@ -9,6 +9,7 @@ import sqlite3
 from typing import Any, Callable, Mapping
 
 from chaoskit.checker import faults as faults_mod
+from chaoskit.checker import source
 from chaoskit.checker.faults import Fault
 from chaoskit.checker.values import ReceiveValues
 
@@ -34,11 +35,12 @@ def _send_rows(conn: sqlite3.Connection, values: list[str]) -> dict[str, tuple]:
     """value -> its most telling send row (ok, else info, else fail; earliest first)."""
     if not values:
         return {}
-    rows = conn.execute(
+    rows = source.lookup(
+        conn,
         "SELECT value, invoke_ts, outcome, CAST(message_id AS TEXT), CAST(error AS TEXT) FROM sends"
-        f" WHERE value IN ({', '.join('?' * len(values))})",
+        f" WHERE value IN {source.LOOKUP}",
         values,
-    ).fetchall()
+    )
     return _least(rows, key=lambda r: (_PREFERENCE[r[2]], r[1]))
 
 
@@ -46,10 +48,7 @@ def _receive_rows(conn: sqlite3.Connection, values: list[str]) -> dict[str, tupl
     """value -> its earliest receive row, for values that were never sent."""
     if not values:
         return {}
-    rows = conn.execute(
-        f"SELECT value, ts, CAST(message_id AS TEXT) FROM receives WHERE value IN ({', '.join('?' * len(values))})",
-        values,
-    ).fetchall()
+    rows = source.lookup(conn, f"SELECT value, ts, CAST(message_id AS TEXT) FROM receives WHERE value IN {source.LOOKUP}", values)
     return _least(rows, key=lambda r: r[1])
 
 

@@ -50,20 +50,19 @@ def analyse(sends: SendValues, receives: ReceiveValues, final_reads: set[str] | 
     """The contract's queue anomalies; `final_reads` None when the final read is not to be checked."""
     attempted = sends.invoke.keys()
     received = receives.first.keys()
-    acknowledged = sends.acknowledged
-    unacknowledged = (sends.failed | sends.uncertain) - acknowledged
+    unacknowledged = sends.unacknowledged  # acknowledged = attempted - unacknowledged
     never_received = attempted - received  # one pass over the big set; the rest are small sets
     unexpected_count = len(received) - (len(attempted) - len(never_received))
     return QueueResult(
         attempt_count=len(attempted),
-        acknowledged_count=len(acknowledged),
+        acknowledged_count=len(attempted) - len(unacknowledged),
         received_count=len(received),
         ok_count=len(received) - unexpected_count,
         lost=sorted(never_received - unacknowledged),
         unexpected=sorted(received - attempted) if unexpected_count else [],
         recovered=sorted(unacknowledged & received),
-        failed_delivered=sorted((sends.failed - sends.uncertain - acknowledged) & received),
-        lost_in_store=None if final_reads is None else sorted(acknowledged - final_reads),
+        failed_delivered=sorted((sends.failed - sends.uncertain) & unacknowledged & received),
+        lost_in_store=None if final_reads is None else sorted((attempted - final_reads) - unacknowledged),
         duplicated=sorted(receives.deliveries),
         duplicate_deliveries=receives.rows - len(received),
     )

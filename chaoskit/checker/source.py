@@ -10,17 +10,22 @@ lets SQLite compute derived ones (epoch second, latency bucket) in C.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from chaoskit.ledger import LedgerError
 
 CHUNK_ROWS = 50_000
+# Outcomes travel as small ints: Python shares their objects, so a million rows cost no strings.
+OK, FAIL, INFO = 0, 1, 2
+OUTCOME_CODE_SQL = f"CASE outcome WHEN 'ok' THEN {OK} WHEN 'fail' THEN {FAIL} ELSE {INFO} END"
+MAX_ABS_TIME = 1e12  # seconds (~31,700 years): keeps derived integer keys far from overflow
 
 
-def finite(column: str) -> str:
-    """SQL condition: `column` holds a finite number (SQLite stores NaN as NULL)."""
-    return f"(typeof({column}) IN ('integer', 'real') AND abs({column}) <= 1.7976931348623157e308)"
+def unix_time(column: str) -> str:
+    """SQL condition: `column` is a number of Unix epoch seconds (finite; NaN is stored as NULL)."""
+    return f"(typeof({column}) IN ('integer', 'real') AND abs({column}) < {MAX_ABS_TIME:.0f})"
 
 
 def floor_sql(column: str) -> str:
@@ -91,6 +96,17 @@ class Collect:
         self.rows.extend(zip(*columns))
 
 
+class Count:
+    """A reducer that counts the distinct values of one column."""
+
+    def __init__(self, column: str) -> None:
+        self.columns = (column,)
+        self.counts: Counter = Counter()
+
+    def feed(self, columns: Sequence[tuple]) -> None:
+        self.counts.update(columns[0])
+
+
 def rows(conn: sqlite3.Connection, stream: Stream) -> list[tuple[Any, ...]]:
     """All rows of a small table, validated like `run`."""
     collect = Collect(list(stream.columns))
@@ -123,17 +139,34 @@ def optional_text(column: str) -> Rule:
     return Rule(f"({column} IS NULL OR typeof({column}) = 'text')", f"{column} is neither text nor NULL")
 
 
-def number(column: str) -> Rule:
-    """Rule: `column` is a finite number."""
-    return Rule(finite(column), f"{column} is not a finite number")
+def time(column: str) -> Rule:
+    """Rule: `column` is a Unix time in seconds."""
+    return Rule(unix_time(column), f"{column} is not a Unix time in seconds")
 
 
-def optional_number(column: str) -> Rule:
-    """Rule: `column` is a finite number or NULL."""
-    return Rule(f"({column} IS NULL OR {finite(column)})", f"{column} is neither a finite number nor NULL")
+def optional_time(column: str) -> Rule:
+    """Rule: `column` is a Unix time in seconds or NULL."""
+    return Rule(f"({column} IS NULL OR {unix_time(column)})", f"{column} is neither a Unix time in seconds nor NULL")
 
 
 OUTCOME = Rule("outcome IN ('ok', 'fail', 'info')", "outcome is not one of 'ok', 'fail', 'info'")
+
+
+LOOKUP = "(SELECT value FROM temp.checker_lookup)"
+
+
+def lookup(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> list[tuple[Any, ...]]:
+    """Rows of `sql`, which names the given values as LOOKUP (e.g. `WHERE value IN {LOOKUP}`).
+
+    The values go into a temporary table (allowed on a read-only connection),
+    so SQLite reads the big table once whatever their number.
+    """
+    conn.execute("CREATE TEMP TABLE checker_lookup(value TEXT PRIMARY KEY)")
+    try:
+        conn.executemany("INSERT OR IGNORE INTO temp.checker_lookup VALUES (?)", ((v,) for v in values))
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.execute("DROP TABLE temp.checker_lookup")
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str | None]:

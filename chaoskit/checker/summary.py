@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +20,19 @@ _VERDICT_STYLE = {True: ("VALID", "bold green"), False: ("INVALID", "bold red"),
 def render(results: dict[str, Any], ledger_path: Path, results_path: Path, console: Console) -> None:
     """Verdict, counts, the worst anomalies with examples, availability and latency in a few lines."""
     word, style = _VERDICT_STYLE[results["valid"]]
-    console.print(Text.assemble("chaoskit check ", (str(ledger_path), "bold"), " (times UTC)"))
-    console.print(Text.assemble("verdict: ", (word, style), f" - {results['reason']}"))
-    console.print(
+    say = partial(console.print, soft_wrap=True)  # paths and reasons stay whole for grep and CI logs
+    say(Text.assemble("chaoskit check ", (str(ledger_path), "bold"), " (times UTC)"))
+    say(Text.assemble("verdict: ", (word, style), f" - {results['reason']}"))
+    say(
         f"values: attempted {results['attempt_count']}, acknowledged {results['acknowledged_count']}, "
         f"received {results['received_count']} (ok {results['ok_count']})"
     )
-    console.print("anomalies: " + ", ".join(f"{name} {_count(results, name)}" for name in SEVERITY))
+    say("anomalies: " + ", ".join(f"{name} {_count(results, name)}" for name in SEVERITY))
     for name in [n for n in SEVERITY if _occurred(results, n)][:CLASSES_SHOWN]:
         console.print(_order_table(results) if name == "order_violations" else _example_table(results, name))
-    console.print(_availability(results["availability"]))
-    console.print(_latency(results["latency"]))
-    console.print(f"results: {results_path}")
+    say(_availability(results["availability"]))
+    say(_latency(results["latency"]))
+    say(f"results: {results_path}")
 
 
 def _count(results: dict[str, Any], name: str) -> str:

@@ -5,45 +5,20 @@ timestamp must not produce a row for every second in between.
 """
 from __future__ import annotations
 
-from collections import Counter
-from typing import Sequence
+from typing import Mapping
+
+from chaoskit.checker import tally
+from chaoskit.checker.source import FAIL, INFO, OK
 
 
-class SendSeconds:
-    """Reducer over sends (second, outcome)."""
-
-    columns = ("second", "outcome")
-
-    def __init__(self) -> None:
-        self.counts: Counter[tuple[int, str]] = Counter()
-
-    def feed(self, columns: Sequence[tuple]) -> None:
-        self.counts.update(zip(*columns))
-
-
-class ReceiveSeconds:
-    """Reducer over receives (second,)."""
-
-    columns = ("second",)
-
-    def __init__(self) -> None:
-        self.counts: Counter[int] = Counter()
-
-    def feed(self, columns: Sequence[tuple]) -> None:
-        self.counts.update(columns[0])
-
-
-def report(sends: SendSeconds, receives: ReceiveSeconds) -> list[dict]:
-    """The results.json `timeline`: [{t, sends_ok, sends_fail, sends_info, receives}] by t."""
-    rows: dict[int, dict] = {}
-
-    def row(second: int) -> dict:
-        if second not in rows:
-            rows[second] = {"t": second, "sends_ok": 0, "sends_fail": 0, "sends_info": 0, "receives": 0}
-        return rows[second]
-
-    for (second, outcome), count in sends.counts.items():
-        row(second)[f"sends_{outcome}"] = count
-    for second, count in receives.counts.items():
-        row(second)["receives"] = count
-    return [rows[second] for second in sorted(rows)]
+def report(sends: Mapping[int, int], receives: Mapping[int, int]) -> list[dict]:
+    """[{t, sends_ok, sends_fail, sends_info, receives}] by t, from the sends tally and
+    the receive count per second."""
+    by_outcome = tally.outcomes(sends)
+    rows = []
+    for second in sorted(by_outcome.keys() | receives.keys()):
+        sent = by_outcome.get(second, (0, 0, 0))
+        rows.append(
+            {"t": second, "sends_ok": sent[OK], "sends_fail": sent[FAIL], "sends_info": sent[INFO], "receives": receives.get(second, 0)}
+        )
+    return rows

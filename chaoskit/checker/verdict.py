@@ -61,8 +61,8 @@ def decide(queue: QueueResult, order_violations: int, completeness: Completeness
         return Verdict(False, f"{_count(lost, 'acknowledged value was', 'acknowledged values were')} never received after a complete drain")
     doubts = []
     if not completeness.drain_complete:
-        unseen = _count(lost, "acknowledged value is", "acknowledged values are")
-        doubts.append(f"drain did not complete ({_meta_state(meta, 'drain_complete')}): {unseen} unseen, not lost")
+        unseen = f": {_count(lost, 'acknowledged value is', 'acknowledged values are')} unseen, not lost" if lost else ""
+        doubts.append(f"drain did not complete ({_meta_state(meta, 'drain_complete')}){unseen}")
     if not queue.acknowledged_count:
         doubts.append("no value was acknowledged")
     if not completeness.ledger_complete:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chaoskit.cluster.proxy_client import ProxyAccess
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 # Long-polling wait of one receive: bounds how long a stopping consumer lingers.
 AWAIT_S = 5
 RETRY_S = 0.5          # pause after a failed receive or start (e.g. '"settings" is null' at first)
-PUSH_SETTLE_S = 5.0    # a push consumer receives on its own: wait this long before calling it warm
+PUSH_SETTLE_S = 5.0
+ACK_THREADS = 32  # a whole batch (at most 32) acked in one round trip    # a push consumer receives on its own: wait this long before calling it warm
 
 
 class ConsumerWorker:
@@ -51,7 +53,7 @@ class ConsumerWorker:
                 client.startup()
                 return client
             except Exception as exc:
-                self._sink.receive_failed()
+                self._sink.receive_failed(exc)
                 log.info("%s: start failed, retrying: %s", self.name, exc)
                 self._stop.wait(RETRY_S)
         return None
@@ -61,7 +63,12 @@ class ConsumerWorker:
 
 
 class SimpleConsumerWorker(ConsumerWorker):
-    """receive(batch, invisible duration) -> record each -> ack each, in a loop."""
+    """receive(batch, invisible duration) -> record each -> ack the batch, in a loop.
+
+    A batch's acks run in parallel (one ack is a round trip through the proxy
+    to the broker); the next receive waits for them, so a fifo group's next
+    message is never held back by an ack still on its way.
+    """
 
     def _run(self) -> None:
         from rocketmq import FilterExpression, SimpleConsumer
@@ -72,23 +79,29 @@ class SimpleConsumerWorker(ConsumerWorker):
             await_duration=AWAIT_S, tls_enable=self._access.tls))
         if client is None:
             return
+
+        def ack(message: Any) -> None:
+            try:
+                client.ack(message)
+            except Exception:  # it comes back after the invisible duration
+                self._sink.ack_failed()
+
+        acker = ThreadPoolExecutor(ACK_THREADS, thread_name_prefix=f"ack-{self.name}")
         try:
             while not self._stop.is_set():
                 try:
                     messages = client.receive(spec.receive_batch, spec.invisible_duration)
                 except Exception as exc:  # the first call may fail with '"settings" is null'
-                    self._sink.receive_failed()
+                    self._sink.receive_failed(exc)
                     log.debug("%s: receive failed: %s", self.name, exc)
                     self._stop.wait(RETRY_S)
                     continue
                 self._sink.polled(self.name)
                 for message in messages:
                     self._sink.deliver(self.name, message)
-                    try:
-                        client.ack(message)
-                    except Exception:  # it comes back after the invisible duration
-                        self._sink.ack_failed()
+                list(acker.map(ack, messages))
         finally:
+            acker.shutdown()
             client.shutdown()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from chaoskit.ledger import LedgerWriter
 from workloads import payload
+from workloads.outcome import error_text
 from workloads.stats import Stats
 
 
@@ -26,6 +27,7 @@ class DeliverySink:
         self._polled: set[str] = set()
         self._polled_changed = threading.Condition()
         self.last_activity = time.time()  # last delivery or receive error (the drain's quiet clock)
+        self.last_error = ""
 
     def deliver(self, process: str, message: Any) -> None:
         """Record one delivered message (a rocketmq Message) if it belongs to this run."""
@@ -53,9 +55,11 @@ class DeliverySink:
     def ack_failed(self) -> None:
         self._stats.count("ack_errors")
 
-    def receive_failed(self) -> None:
+    def receive_failed(self, exc: BaseException) -> None:
+        """A consumer's receive (or start) failed with `exc`."""
         self._stats.count("receive_errors")
         self.last_activity = time.time()
+        self.last_error = error_text(exc)
 
     def wait_polled(self, processes: set[str], timeout: float, stop: threading.Event) -> bool:
         """True once every consumer in `processes` has polled successfully."""

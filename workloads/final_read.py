@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import docker
+import docker.errors
 
 from chaoskit.cluster.nodes import Node, namesrv_addrs
 from workloads import payload
@@ -115,15 +116,18 @@ def read_store(client: docker.DockerClient, nodes: list[Node], topic: str, run_i
         return FinalRead(False, 0, 0.0, ("no running node to run the admin tool in",))
     cmd = ["timeout", str(PRINT_TIMEOUT_S), MQADMIN, "printMsg", "-n", namesrv_addrs(nodes), "-t", topic,
            "-s", run_id, "-d", "true", "-c", "UTF-8"]
-    exec_id = client.api.exec_create(node.container_id, cmd)["Id"]
     state = PrintMsgParse(run_id)
     errors: list[str] = []
     rows = 0
-    chunks = client.api.exec_start(exec_id, stream=True, demux=True)
-    for row in parse_print_msg(_lines(chunks, errors), state):
-        emit(row)
-        rows += 1
-    exit_code = client.api.exec_inspect(exec_id)["ExitCode"]
+    try:
+        exec_id = client.api.exec_create(node.container_id, cmd)["Id"]
+        chunks = client.api.exec_start(exec_id, stream=True, demux=True)
+        for row in parse_print_msg(_lines(chunks, errors), state):
+            emit(row)
+            rows += 1
+        exit_code = client.api.exec_inspect(exec_id)["ExitCode"]
+    except docker.errors.DockerException as exc:
+        return FinalRead(False, rows, time.time() - start, (f"printMsg in {node.name} failed: {exc}",))
     problems = state.problems()
     if exit_code != 0:
         problems.append(f"printMsg exited {exit_code}" + (" (timed out)" if exit_code == 124 else ""))

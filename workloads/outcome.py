@@ -57,7 +57,7 @@ def send_deadline(request_timeout: float, attempts: int) -> float:
     The client's own bound is `attempts` requests of `request_timeout` each;
     the margin covers its callback hand-offs.
     """
-    return request_timeout * attempts + 5.0
+    return request_timeout * attempts + max(1.0, request_timeout / 2)
 
 
 NO_OUTCOME_ERROR = "no outcome before the deadline"

@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, Callable
 
 from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.ledger import LedgerWriter
@@ -32,8 +32,9 @@ _SLOT_POLL_S = 0.2  # how often a backlogged producer re-checks the stop flag
 class ProducerWorker:
     """Producer number `index` of a run (process name `p<index>`)."""
 
-    def __init__(self, index: int, spec: WorkloadSpec, access: ProxyAccess, run_id: str,
-                 writer: LedgerWriter, stats: Stats) -> None:
+    def __init__(self, index: int, spec: WorkloadSpec, access: ProxyAccess | None, run_id: str,
+                 writer: LedgerWriter, stats: Stats, make_client: Callable[[], Any] | None = None) -> None:
+        """`make_client` replaces the RocketMQ Producer (tests and the benchmark pass a stub)."""
         self.index = index
         self.name = f"p{index}"
         self._spec = spec
@@ -52,21 +53,29 @@ class ProducerWorker:
         else:
             for _ in range(max(1, spec.max_in_flight // spec.producers)):
                 self._slots.put(None)
+        self._make_client = make_client or self._rocketmq_producer
         self._client: Any = None
         self._deadline = 0.0
         self._thread = threading.Thread(target=self._send_loop, name=f"producer-{self.name}", daemon=True)
         self._reaper = threading.Thread(target=self._reap_loop, name=f"reaper-{self.name}", daemon=True)
         self._finished = False
+        self._backlog: list | None = None  # [start ts, sends that waited] of an open backlog episode
         self.sent = 0
 
     def start_client(self) -> None:
         """Start the RocketMQ producer (route lookup, settings); raises if it cannot."""
         from rocketmq import Producer  # heavy gRPC import, only when sending
 
-        self._client = Producer(self._access.configuration(self._spec.request_timeout), (self._spec.topic,),
-                                tls_enable=self._access.tls)
-        self._client.startup()
         self._deadline = send_deadline(self._spec.request_timeout, Producer.DEFAULT_MAX_SEND_ATTEMPTS)
+        self._client = self._make_client()
+        self._client.startup()
+
+    def _rocketmq_producer(self) -> Any:
+        from rocketmq import Producer
+
+        assert self._access is not None
+        return Producer(self._access.configuration(self._spec.request_timeout), (self._spec.topic,),
+                        tls_enable=self._access.tls)
 
     def start(self, schedule: Schedule) -> None:
         """Begin following `schedule` (its first send is due at schedule.start)."""
@@ -126,15 +135,20 @@ class ProducerWorker:
             else:
                 future.add_done_callback(lambda f, v=value: self._on_done(v, f))
             i += 1
+        self._end_backlog()
         self.sent = i
 
     def _take_slot(self) -> Any:
-        """A free in-flight slot (a message group for fifo); waits, recording a backlog, if none."""
+        """A free in-flight slot (a message group for fifo); if none is free, waits in a backlog."""
         try:
-            return self._slots.get_nowait()
+            slot = self._slots.get_nowait()
+            self._end_backlog()
+            return slot
         except queue.Empty:
             pass
-        start = time.time()
+        if self._backlog is None:
+            self._backlog = [time.time(), 0]
+        self._backlog[1] += 1
         self._stats.count("backlogged")
         try:
             while not self._stop.is_set():
@@ -142,12 +156,19 @@ class ProducerWorker:
                     return self._slots.get(timeout=_SLOT_POLL_S)
                 except queue.Empty:
                     continue
+            self._end_backlog()
             return _STOPPED
         finally:
             self._stats.count("backlogged", -1)
-            self._writer.add("events", {"ts": start, "kind": "send_backlog", "detail": json.dumps(
-                {"producer": self.name, "seconds": round(time.time() - start, 3),
-                 "in_flight": len(self._in_flight)})})
+
+    def _end_backlog(self) -> None:
+        """Record the backlog episode that just ended (sends that each had to wait for a slot)."""
+        if self._backlog is None:
+            return
+        start, waited = self._backlog
+        self._backlog = None
+        self._writer.add("events", {"ts": start, "kind": "send_backlog", "detail": json.dumps(
+            {"producer": self.name, "seconds": round(time.time() - start, 3), "sends_delayed": waited})})
 
     def _on_done(self, value: str, future: Future) -> None:
         try:

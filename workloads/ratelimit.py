@@ -19,7 +19,7 @@ class Schedule:
 
     start: float      # epoch seconds of the first due time (phase 0)
     rate: float       # sends per second of this sender
-    end: float        # nothing is due at or after this time
+    duration: float   # nothing is due at or after start + duration
     phase: float = 0.0  # in [0, 1): fraction of an interval this sender is shifted by
 
     def due(self, i: int) -> float:
@@ -27,15 +27,15 @@ class Schedule:
         return self.start + (i + self.phase) / self.rate
 
     def count(self) -> int:
-        """How many sends are due in [start, end)."""
-        span = (self.end - self.start) * self.rate - self.phase
-        return max(0, math.ceil(span - 1e-9))
+        """How many sends are due in [start, start + duration)."""
+        # from the duration, not from epoch differences: those lose the digits that matter
+        return max(0, math.ceil(self.duration * self.rate - self.phase - 1e-6))
 
 
 def split(total_rate: float, senders: int, start: float, duration: float) -> list[Schedule]:
     """Schedules for `senders` senders that together send `total_rate` per second."""
     each = total_rate / senders
-    return [Schedule(start, each, start + duration, k / senders) for k in range(senders)]
+    return [Schedule(start, each, duration, k / senders) for k in range(senders)]
 
 
 def sleep_until(t: float, stop: threading.Event) -> bool:

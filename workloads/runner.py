@@ -100,7 +100,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
             if stop.is_set():
                 raise KeyboardInterrupt
             raise WorkloadError(f"consumers could not receive from {spec.topic} within {spec.warmup_timeout:.0f} s "
-                                f"({stats.snapshot().receive_errors} receive errors)")
+                                f"({stats.snapshot().receive_errors} receive errors, last: {sink.last_error})")
         phase("main")
         start = time.time() + START_DELAY_S
         for p, schedule in zip(producers, split(spec.rate, spec.producers, start, spec.duration)):

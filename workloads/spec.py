@@ -15,7 +15,7 @@ MAX_SIZE = 4 * 1024 * 1024     # the client's own body limit
 # The broker waits up to about 3-5 s for its replicas (syncFlushTimeout / HA
 # wait) before it answers a send: a request timeout well above that makes a
 # slow replica a slow `ok`, not an `info`.
-DEFAULT_REQUEST_TIMEOUT = 10.0
+DEFAULT_REQUEST_TIMEOUT = 10  # whole seconds: the client puts it in a protobuf seconds field
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class WorkloadSpec:
     group: str = ""                # default: the kind's consumer group
     max_in_flight: int = 1024      # sends awaiting an outcome, over all producers
     fifo_groups: int = 8           # message groups per producer (fifo)
-    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    request_timeout: int = DEFAULT_REQUEST_TIMEOUT
     receive_batch: int = 32        # messages per SimpleConsumer receive
     invisible_duration: int = 30   # seconds a received, unacked message stays hidden
     drain_quiet: float = 10.0      # drain ends once no delivery came for this long...
@@ -48,12 +48,12 @@ class WorkloadSpec:
             raise UsageError(f"unknown consumer '{self.consumer}': use {' or '.join(CONSUMER_TYPES)}")
         _positive("duration", self.duration)
         _positive("rate", self.rate)
-        _positive("request_timeout", self.request_timeout)
         _positive("warmup_timeout", self.warmup_timeout)
         for name in ("drain_quiet", "drain_limit"):
             if not _finite(getattr(self, name)) or getattr(self, name) < 0:
                 raise UsageError(f"{name} must be a number >= 0, not {getattr(self, name)}")
-        for name in ("producers", "consumers", "fifo_groups", "receive_batch", "invisible_duration"):
+        for name in ("producers", "consumers", "fifo_groups", "receive_batch", "invisible_duration",
+                     "request_timeout"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise UsageError(f"{name} must be a whole number >= 1, not {getattr(self, name)}")
         if not isinstance(self.max_in_flight, int) or self.max_in_flight < self.producers:
@@ -62,7 +62,10 @@ class WorkloadSpec:
         if not isinstance(self.size, int) or not MIN_SIZE <= self.size <= MAX_SIZE:
             raise UsageError(f"size must be {MIN_SIZE}..{MAX_SIZE} bytes, not {self.size}")
         if self.receive_batch > 32:
-            raise UsageError(f"receive_batch must be at most 32 (the proxy's limit), not {self.receive_batch}")
+            raise UsageError(f"receive_batch must be at most 32 (a receive returns no more), not {self.receive_batch}")
+        if self.invisible_duration < 10:
+            raise UsageError(f"invisible_duration must be at least 10 s (the broker's minimum), "
+                             f"not {self.invisible_duration}")
         default = TOPICS[self.kind]
         # Frozen: defaults are filled in once, here.
         object.__setattr__(self, "topic", self.topic or default.name)

@@ -1,0 +1,97 @@
+"""Workloads against the real cluster (no faults): run under the cluster lock,
+`flock /tmp/chaoskit-cluster.lock python -m pytest -m integration tests/test_workload_integration.py`.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chaoskit.ledger import LedgerWriter, open_for_read, read_meta
+from workloads.runner import run_workload
+from workloads.spec import WorkloadSpec
+
+pytestmark = pytest.mark.integration
+
+ACKED = "SELECT DISTINCT value FROM sends WHERE outcome = 'ok'"
+
+
+def run_60s(cluster, tmp_path: Path, kind: str) -> sqlite3.Connection:
+    spec = WorkloadSpec(kind=kind, duration=60, rate=200, drain_quiet=10, drain_limit=60)
+    writer = LedgerWriter(tmp_path / "ledger.db")
+    try:
+        summary = run_workload(spec, cluster.proxy_access, writer, cluster.client, cluster.nodes(), cluster.version,
+                               progress="plain")
+    finally:
+        writer.close()
+    print(summary)
+    return open_for_read(tmp_path / "ledger.db")
+
+
+def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection) -> None:
+    meta = read_meta(conn)
+    assert (meta["drain_complete"], meta["final_read_complete"], meta["ledger_complete"]) == ("true", "true", "true")
+    acked = conn.execute(f"SELECT count(*) FROM ({ACKED})").fetchone()[0]
+    assert acked >= 0.95 * 60 * 200, "the cluster acknowledged too few sends"
+    unreceived = conn.execute(f"SELECT count(*) FROM ({ACKED}) WHERE value NOT IN (SELECT value FROM receives)")
+    assert unreceived.fetchone()[0] == 0
+    unstored = conn.execute(f"SELECT count(*) FROM ({ACKED}) WHERE value NOT IN (SELECT value FROM final_reads)")
+    assert unstored.fetchone()[0] == 0
+    unexpected = conn.execute("SELECT count(*) FROM receives WHERE value NOT IN (SELECT value FROM sends)")
+    assert unexpected.fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM sends WHERE outcome = 'fail'").fetchone()[0] == 0
+
+
+def test_queue_run_receives_and_stores_every_acknowledged_value(cluster, tmp_path: Path):
+    conn = run_60s(cluster, tmp_path, "queue")
+    assert_every_acknowledged_value_received_and_stored(conn)
+    assert conn.execute("SELECT count(*) FROM sends WHERE group_key IS NOT NULL").fetchone()[0] == 0
+
+
+def test_fifo_run_receives_every_value_in_group_order(cluster, tmp_path: Path):
+    conn = run_60s(cluster, tmp_path, "fifo")
+    assert_every_acknowledged_value_received_and_stored(conn)
+    # each group belongs to one producer, and within it first deliveries follow the send order
+    owners = conn.execute("SELECT group_key, count(DISTINCT process) FROM sends GROUP BY group_key").fetchall()
+    assert len(owners) == 2 * 8 and all(n == 1 for _, n in owners)
+    rows = conn.execute("""
+        SELECT s.group_key, s.value, min(s.invoke_ts), (SELECT min(ts) FROM receives r WHERE r.value = s.value)
+        FROM sends s WHERE s.outcome = 'ok' GROUP BY s.value ORDER BY s.group_key, min(s.invoke_ts)""").fetchall()
+    violations = [(a[1], b[1]) for a, b in zip(rows, rows[1:]) if a[0] == b[0] and b[3] < a[3]]
+    assert violations == []
+
+
+def test_sigkill_mid_run_keeps_every_committed_row(cluster, tmp_path: Path):
+    ledger = tmp_path / "run" / "ledger.db"
+    proc = subprocess.Popen([sys.executable, "-c", "from chaoskit.cli import main; main()", "workload",
+                             "--duration", "60", "--rate", "200", "--run-dir", str(ledger.parent),
+                             "--progress", "off"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 90
+        before = 0
+        while time.time() < deadline and before < 2000:
+            time.sleep(1)
+            assert proc.poll() is None, proc.stdout.read().decode()
+            if ledger.exists():
+                with sqlite3.connect(f"file:{ledger}?mode=ro", uri=True) as ro:
+                    before = ro.execute("SELECT (SELECT count(*) FROM sends) + (SELECT count(*) FROM receives)")\
+                        .fetchone()[0]
+        with sqlite3.connect(f"file:{ledger}?mode=ro", uri=True) as ro:
+            committed = {t: ro.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("sends", "receives")}
+        os.kill(proc.pid, signal.SIGKILL)
+        assert proc.wait(10) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert sum(committed.values()) >= 2000
+    conn = open_for_read(ledger)
+    for table, count in committed.items():
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= count
+    assert read_meta(conn)["ledger_complete"] == "false"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,111 @@
+"""The producer against a stub client: outcomes recorded, schedule followed, fifo groups serial."""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Future
+from pathlib import Path
+
+from rocketmq.v5.exception import IllegalArgumentException, InternalErrorException
+
+from chaoskit.ledger import LedgerWriter, open_for_read
+from workloads.producer import ProducerWorker
+from workloads.ratelimit import Schedule
+from workloads.spec import WorkloadSpec
+from workloads.stats import Stats
+from workloads.tracker import Tracker
+
+
+class Receipt:
+    def __init__(self, message_id: str) -> None:
+        self.message_id = message_id
+
+
+class StubClient:
+    """send_async by value's sequence number: 0 ok, 1 raises, 2 fails later, 3 never answers, else ok later."""
+
+    def __init__(self) -> None:
+        self.groups_in_flight: dict[str, int] = {}
+        self.max_per_group = 0
+        self.messages = []
+        self.lock = threading.Lock()
+
+    def startup(self) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+    def send_async(self, message) -> Future:
+        self.messages.append(message)
+        seq = int(message.body.split()[0].rsplit(b"-", 1)[1])
+        f: Future = Future()
+        if seq == 0:
+            f.set_result(Receipt("ID0"))
+        elif seq == 1:
+            raise IllegalArgumentException("message body is none.")
+        elif seq == 2:
+            threading.Timer(0.01, f.set_exception, [InternalErrorException("connect to x failed", 50001)]).start()
+        elif seq != 3:
+            group = message.message_group
+            with self.lock:
+                n = self.groups_in_flight[group] = self.groups_in_flight.get(group, 0) + 1
+                self.max_per_group = max(self.max_per_group, n)
+
+            def answer() -> None:
+                with self.lock:
+                    self.groups_in_flight[group] -= 1
+                f.set_result(Receipt(f"ID{seq}"))
+            threading.Timer(0.02, answer).start()
+        return f
+
+
+def run_producer(tmp_path: Path, spec: WorkloadSpec, sends: int):
+    writer = LedgerWriter(tmp_path / "ledger.db")
+    stats = Stats(Tracker())
+    stub = StubClient()
+    worker = ProducerWorker(0, spec, None, "run1", writer, stats, make_client=lambda: stub)
+    worker.start_client()
+    start = time.time() + 0.05
+    worker.start(Schedule(start, spec.rate, sends / spec.rate))
+    while stats.snapshot().sends + stats.snapshot().in_flight < sends:
+        time.sleep(0.01)
+    worker.finish()
+    writer.close()
+    return open_for_read(tmp_path / "ledger.db"), stub, stats, worker
+
+
+def test_each_send_gets_one_row_with_its_outcome(tmp_path: Path):
+    spec = WorkloadSpec(rate=200, request_timeout=1, producers=1)
+    conn, stub, stats, worker = run_producer(tmp_path, spec, 6)
+    rows = conn.execute("SELECT value, process, outcome, message_id, error, complete_ts IS NULL, group_key, topic "
+                        "FROM sends ORDER BY value").fetchall()
+    assert rows == [
+        ("p0-000000", "p0", "ok", "ID0", None, 0, None, "chaos-queue"),
+        ("p0-000001", "p0", "fail", None, "IllegalArgumentException: message body is none.", 0, None, "chaos-queue"),
+        ("p0-000002", "p0", "info", None, "InternalErrorException: 50001, connect to x failed", 0, None,
+         "chaos-queue"),
+        ("p0-000003", "p0", "info", None, "no outcome before the deadline", 1, None, "chaos-queue"),
+        ("p0-000004", "p0", "ok", "ID4", None, 0, None, "chaos-queue"),
+        ("p0-000005", "p0", "ok", "ID5", None, 0, None, "chaos-queue"),
+    ]
+    assert worker.sent == 6
+    s = stats.snapshot()
+    assert (s.ok, s.fail, s.info, s.in_flight, s.acked, s.outstanding) == (3, 1, 2, 0, 3, 3)
+    m = stub.messages[4]
+    assert (m.tag, m.keys, m.body[:15], len(m.body)) == ("run1", {"p0-000004"}, b"p0-000004 run1 ", 256)
+    inv = conn.execute("SELECT invoke_ts FROM sends ORDER BY value").fetchall()
+    assert all(b[0] - a[0] > 0.002 for a, b in zip(inv, inv[1:]))  # 200/s: about 5 ms apart
+
+
+def test_fifo_sends_each_group_serially_and_records_the_group(tmp_path: Path):
+    spec = WorkloadSpec(kind="fifo", rate=1000, producers=1, fifo_groups=4, request_timeout=1)
+    conn, stub, stats, _ = run_producer(tmp_path, spec, 200)
+    assert stub.max_per_group == 1
+    per_group = dict(conn.execute("SELECT group_key, count(*) FROM sends GROUP BY group_key").fetchall())
+    # p0-000003 (group p0-g3) never answers: its group sends nothing more before the deadline
+    assert per_group["p0-g3"] == 1 and set(per_group) == {"p0-g0", "p0-g1", "p0-g2", "p0-g3"}
+    # 4 groups x 20 ms per send cannot keep up with 1000/s: the backlog is recorded, nothing dropped
+    assert conn.execute("SELECT count(*) FROM sends").fetchone()[0] == 200
+    assert stats.snapshot().late_sends > 0
+    assert conn.execute("SELECT count(*) FROM events WHERE kind = 'send_backlog'").fetchone()[0] >= 1

@@ -138,8 +138,7 @@ class Executor:
         if aimed is None:
             return
         label, effect = aimed
-        busy = {n.name for a in self._active for n in a.effect.nodes}
-        clash = sorted(busy & {n.name for n in effect.nodes})
+        clash = sorted(self._busy_for(effect) & {n.name for n in effect.nodes})
         if clash:
             self._skip(step, f"{', '.join(clash)} still under an earlier fault")
             return
@@ -164,6 +163,17 @@ class Executor:
                 return
             active.heal_at = self._clock() + step.duration
             self._outcome.applied += 1
+
+    def _busy_for(self, effect: Effect) -> set[str]:
+        """Nodes `effect` may not touch because an active fault holds them.
+
+        A node may be killed or stopped while cut off or degraded: its network
+        namespace, and our rules in it, go with its processes, and the network
+        heal then finds nothing to undo (the lossy-ack recipe: cut replication,
+        then kill the master). Any other overlap on one node is refused.
+        """
+        return {n.name for a in self._active for n in a.effect.nodes
+                if not (effect.verb in ("kill", "stop") and a.effect.verb in ("iptables", "tc"))}
 
     def _aim(self, step: Step, stop: threading.Event) -> tuple[str, Effect] | None:
         """Look the roles up and resolve the step's target, retrying while it does not exist yet."""

@@ -232,3 +232,13 @@ def test_sigterm_sets_stop_and_the_executor_heals(ledger):
         outcome = future.result(timeout=5)
     assert outcome.stopped and fake.calls[-1][0] == "heal"
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
+
+
+def test_a_node_cut_off_may_still_be_killed(ledger):
+    """The lossy-ack recipe: replication cut, then the master killed while cut."""
+    plan = plan_of((0.0, 1.0, "partition", "master", {"shape": "from-replicas"}), (0.2, 0.2, "kill", "master", {}))
+    ex, fake = make(ledger, plan)
+    outcome = ex.run(threading.Event())
+    assert outcome.applied == 2 and not outcome.skipped and not outcome.unhealed
+    assert [c[:2] for c in fake.calls] == [("apply", "partition"), ("apply", "kill"), ("heal", "kill"),
+                                          ("heal", "partition")]

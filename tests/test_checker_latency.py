@@ -48,13 +48,13 @@ def test_send_and_end_to_end_latency(book: Ledger) -> None:
     section = book.check()["latency"]
     send = section["send"]
     assert send["count"] == 5
-    assert send["p50"] == pytest.approx(0.003, rel=1e-3) and send["max"] == pytest.approx(0.1, rel=1e-3)
+    assert send["p50"] == pytest.approx(0.003, rel=1e-2) and send["max"] == pytest.approx(0.1, rel=1e-2)
     e2e = section["end_to_end"]
-    assert e2e["count"] == 5 and e2e["p50"] == pytest.approx(0.5, rel=1e-3) and e2e["max"] == pytest.approx(2.0, rel=1e-3)
+    assert e2e["count"] == 5 and e2e["p50"] == pytest.approx(0.5, rel=1e-2) and e2e["max"] == pytest.approx(2.0, rel=1e-2)
     assert [row["t"] for row in section["per_second"]] == [10, 11]
     second_11 = section["per_second"][1]
-    assert second_11["send_p50"] == second_11["send_p99"] == pytest.approx(0.005, rel=1e-3)
-    assert second_11["e2e_p50"] == pytest.approx(2.0, rel=1e-3)
+    assert second_11["send_p50"] == second_11["send_p99"] == pytest.approx(0.005, rel=1e-2)
+    assert second_11["e2e_p50"] == pytest.approx(2.0, rel=1e-2)
 
 
 def test_negative_latency_counts_as_zero_and_no_samples_give_nulls(book: Ledger) -> None:
@@ -73,8 +73,8 @@ def test_per_second_rows_with_only_one_kind(book: Ledger) -> None:
     book.send("a", invoke=1.5, complete=1.502).send("b", invoke=2.5, complete=None)
     book.receive("b", 4.0)
     rows = book.check()["latency"]["per_second"]
-    assert rows[0]["t"] == 1 and rows[0]["e2e_p50"] is None and rows[0]["send_p50"] == pytest.approx(0.002, rel=1e-3)
-    assert rows[1] == {"t": 2, "send_p50": None, "send_p99": None, "e2e_p50": pytest.approx(1.5, rel=1e-3), "e2e_p99": pytest.approx(1.5, rel=1e-3)}
+    assert rows[0]["t"] == 1 and rows[0]["e2e_p50"] is None and rows[0]["send_p50"] == pytest.approx(0.002, rel=1e-2)
+    assert rows[1] == {"t": 2, "send_p50": None, "send_p99": None, "e2e_p50": pytest.approx(1.5, rel=1e-2), "e2e_p99": pytest.approx(1.5, rel=1e-2)}
 
 
 def test_timeline_counts_sends_by_invoke_second_and_receives(book: Ledger) -> None:

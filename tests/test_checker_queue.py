@@ -89,7 +89,7 @@ def test_resent_value_uses_its_earliest_invoke_and_receive(book: Ledger, monkeyp
     results = book.check()
     assert (results["duplicated"], results["duplicate_deliveries"], results["duplicated_count"]) == (["v"], 2, 1)
     assert results["latency"]["end_to_end"]["count"] == 1
-    assert results["latency"]["end_to_end"]["p50"] == pytest.approx(1.0, rel=1e-3)  # 6.0 - 5.0
+    assert results["latency"]["end_to_end"]["p50"] == pytest.approx(1.0, rel=1e-2)  # 6.0 - 5.0
     assert results["latency"]["per_second"][0]["t"] == 5
 
 

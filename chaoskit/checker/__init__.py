@@ -74,9 +74,9 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
             raise LedgerError("meta final_read_complete is 'true' but table 'final_reads' is missing")
         final_reads = queue.read_final_reads(conn)
 
-    queue_result = queue.analyse(send_values, receive_values, final_reads)
-    order.complete_resent(conn, grouped, send_values.resent)
-    violations = order.violations(grouped, send_values, receive_values)
+    invoked = values.sent_times(send_values, receive_values)
+    queue_result = queue.analyse(send_values, receive_values, invoked, final_reads)
+    violations = order.violations(conn, grouped, send_values, receive_values)
     anomalies = {
         "lost": queue_result.lost,
         "unexpected": queue_result.unexpected,
@@ -92,7 +92,7 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
         completeness=completeness,
         examples=examples.build(conn, anomalies, receive_values, fault_list),
         availability=availability.report(outcomes, fault_list),
-        latency=latency.report(send_tally.counts, latency.end_to_end(send_values.invoke, receive_values.first)),
+        latency=latency.report(send_tally.counts, latency.end_to_end(invoked, receive_values.first)),
         timeline=timeline.report(send_tally.counts, receive_seconds.counts),
         meta=meta,
     )

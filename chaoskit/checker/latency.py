@@ -3,17 +3,18 @@
 Send latency is complete_ts - invoke_ts of each `ok` send row; end-to-end
 latency is a value's first receive minus its earliest invoke, for every value
 both sent and received, counted at the second of that invoke. Both are whole
-microseconds (truncated) in HdrHistogram buckets: 1 µs to one day, 3
-significant digits; a longer latency counts as one day, a negative one as
-zero. Reported in seconds, each value being the top of its bucket (within
-0.1%), as HdrHistogram reports them.
+microseconds (truncated) in HdrHistogram buckets: 1 µs to one day, 2
+significant digits (each bucket under 1% wide); a longer latency counts as
+one day, a negative one as zero. Reported in seconds, each value being the
+top of its bucket, as HdrHistogram reports them.
 
 A bucket is named by its HdrHistogram counts index, computed where the
 values are: in SQL for sends (`index_sql`) and in Python for end-to-end
-(`index`). Overall percentiles come from an HdrHistogram fed the bucket
+(`end_to_end`). Overall percentiles come from an HdrHistogram fed the bucket
 counts. Per-second percentiles apply HdrHistogram's rule to each second's
 sparse counts (`percentiles`): querying one HdrHistogram per second would walk
-its whole 28k-slot count array in Python for every second of the run.
+its whole count array in Python for every second of the run. Two significant
+digits keep a second's counts to a few hundred buckets.
 """
 from __future__ import annotations
 
@@ -31,12 +32,12 @@ PER_SECOND_PERCENTILES = (50.0, 99.0)
 
 
 def new_histogram() -> HdrHistogram:
-    """The histogram every latency is recorded in (µs, 1 µs .. one day, 3 significant figures)."""
-    return HdrHistogram(1, HIGHEST_US, 3)
+    """The histogram every latency is recorded in (µs, 1 µs .. one day, 2 significant figures)."""
+    return HdrHistogram(1, HIGHEST_US, 2)
 
 
 _SHAPE = new_histogram()
-_EXACT_BITS = _SHAPE.sub_bucket_half_count_magnitude + 1  # below 2**11 µs each value has its own bucket
+_EXACT_BITS = _SHAPE.sub_bucket_half_count_magnitude + 1  # below 2**8 µs each value has its own bucket
 _HALF = _SHAPE.sub_bucket_half_count  # buckets per power of two above that
 _TOP = _SHAPE._counts_index_for(HIGHEST_US)
 
@@ -53,12 +54,13 @@ def index(us: int) -> int:
 
 def index_sql(us: str) -> str:
     """`index` as an SQL expression over the integer SQL expression `us` (NULL stays NULL)."""
-    whens = [f"WHEN {us} <= 0 THEN 0", f"WHEN {us} >= {HIGHEST_US} THEN {_TOP}", f"WHEN {us} < {1 << _EXACT_BITS} THEN {us}"]
+    whens = [f"WHEN {us} < {1 << _EXACT_BITS} THEN max({us}, 0)"]
     shift = 1
     while 1 << (_EXACT_BITS + shift - 1) < HIGHEST_US:
-        whens.append(f"WHEN {us} < {1 << (_EXACT_BITS + shift)} THEN ({us} >> {shift}) + {_HALF * shift}")
+        limit = min(1 << (_EXACT_BITS + shift), HIGHEST_US)
+        whens.append(f"WHEN {us} < {limit} THEN ({us} >> {shift}) + {_HALF * shift}")
         shift += 1
-    return "CASE " + " ".join(whens) + " END"
+    return f"CASE {' '.join(whens)} WHEN {us} IS NOT NULL THEN {_TOP} END"
 
 
 def _top_of(bucket: int) -> float:
@@ -97,14 +99,17 @@ def summarize(counts: Mapping[int, int]) -> dict:
     return summary
 
 
-def end_to_end(invoke: Mapping[str, float], first_receive: Mapping[str, float]) -> Counter[int]:
-    """Tally of first receive minus earliest invoke, keyed like sends, per value sent and received."""
+def end_to_end(invoked: Sequence[float | None], first_receive: Mapping[str, float]) -> Counter[int]:
+    """Tally of first receive minus earliest invoke per value, keyed like sends.
+
+    `invoked` is the earliest invoke of each received value, in the order of
+    `first_receive` (None: never sent).
+    """
     floor, key = math.floor, tally.key
-    invoked = map(invoke.get, first_receive)
-    return Counter(  # int() truncates like the CAST that buckets send latency in SQL
-        key(floor(i), index(int((r - i) * 1_000_000)))
-        for r, i in zip(first_receive.values(), invoked)
-        if i is not None
+    return Counter(
+        key(floor(invoke), index(int((received - invoke) * 1_000_000)))  # truncated, like the CAST for sends
+        for received, invoke in zip(first_receive.values(), invoked)
+        if invoke is not None
     )
 
 

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
+from itertools import compress
+from operator import is_
 
 from chaoskit.checker import source
 from chaoskit.checker.values import ReceiveValues, SendValues
 
+_is_none = partial(is_, None)
 FINAL_READS = source.Stream(table="final_reads", columns={"value": "value"}, rules=(source.text("value"),))
 
 
@@ -46,22 +50,31 @@ def read_final_reads(conn: sqlite3.Connection) -> set[str]:
     return collect.values
 
 
-def analyse(sends: SendValues, receives: ReceiveValues, final_reads: set[str] | None) -> QueueResult:
-    """The contract's queue anomalies; `final_reads` None when the final read is not to be checked."""
+def analyse(
+    sends: SendValues, receives: ReceiveValues, invoked: list[float | None], final_reads: set[str] | None
+) -> QueueResult:
+    """The contract's queue anomalies.
+
+    `invoked` is `values.sent_times` (None for a received value never sent);
+    `final_reads` is None when the final read is not to be checked. Only
+    small sets are walked unless something is missing: the lost values are
+    looked for among a million only when their count is not zero.
+    """
     attempted = sends.invoke.keys()
     received = receives.first.keys()
     unacknowledged = sends.unacknowledged  # acknowledged = attempted - unacknowledged
-    never_received = attempted - received  # one pass over the big set; the rest are small sets
-    unexpected_count = len(received) - (len(attempted) - len(never_received))
+    ok_count = len(invoked) - invoked.count(None)
+    recovered = unacknowledged & received
+    lost_count = (len(attempted) - ok_count) - (len(unacknowledged) - len(recovered))
     return QueueResult(
         attempt_count=len(attempted),
         acknowledged_count=len(attempted) - len(unacknowledged),
         received_count=len(received),
-        ok_count=len(received) - unexpected_count,
-        lost=sorted(never_received - unacknowledged),
-        unexpected=sorted(received - attempted) if unexpected_count else [],
-        recovered=sorted(unacknowledged & received),
-        failed_delivered=sorted((sends.failed - sends.uncertain) & unacknowledged & received),
+        ok_count=ok_count,
+        lost=sorted((attempted - received) - unacknowledged) if lost_count else [],
+        unexpected=sorted(compress(received, map(_is_none, invoked))) if ok_count < len(received) else [],
+        recovered=sorted(recovered),
+        failed_delivered=sorted((sends.failed - sends.uncertain) & recovered),
         lost_in_store=None if final_reads is None else sorted((attempted - final_reads) - unacknowledged),
         duplicated=sorted(receives.deliveries),
         duplicate_deliveries=receives.rows - len(received),

@@ -24,8 +24,18 @@ MAX_ABS_TIME = 1e12  # seconds (~31,700 years): keeps derived integer keys far f
 
 
 def unix_time(column: str) -> str:
-    """SQL condition: `column` is a number of Unix epoch seconds (finite; NaN is stored as NULL)."""
-    return f"(typeof({column}) IN ('integer', 'real') AND abs({column}) < {MAX_ABS_TIME:.0f})"
+    """SQL condition: `column` is a number of Unix epoch seconds (NaN is stored as NULL).
+
+    Unary + strips column affinity, so text stays text and never compares
+    as a number; comparisons are far cheaper per row than typeof().
+    """
+    return f"+{column} BETWEEN -{MAX_ABS_TIME:.0f} AND {MAX_ABS_TIME:.0f}"
+
+
+def is_text(column: str) -> str:
+    """SQL condition: `column` is text. SQLite orders NULL < numbers < text < blobs,
+    and x'' is the least blob."""
+    return f"(+{column} >= '' AND +{column} < x'')"
 
 
 def floor_sql(column: str) -> str:
@@ -52,7 +62,8 @@ class Stream:
 
     def sql(self) -> str:
         where = " AND ".join(r.condition for r in self.rules)
-        return f"SELECT {', '.join(self.columns.values())} FROM {self.table} WHERE {where}"
+        columns = ", ".join(f"{sql} AS {name}" for name, sql in self.columns.items())
+        return f"SELECT {columns} FROM {self.table} WHERE {where}"
 
 
 class Reducer(Protocol):
@@ -131,17 +142,17 @@ def _first_problem(conn: sqlite3.Connection, stream: Stream, bad: int) -> str:
 
 def text(column: str) -> Rule:
     """Rule: `column` is text."""
-    return Rule(f"typeof({column}) = 'text'", f"{column} is not text")
+    return Rule(is_text(column), f"{column} is not text")
 
 
 def optional_text(column: str) -> Rule:
     """Rule: `column` is text or NULL."""
-    return Rule(f"({column} IS NULL OR typeof({column}) = 'text')", f"{column} is neither text nor NULL")
+    return Rule(f"({column} IS NULL OR {is_text(column)})", f"{column} is neither text nor NULL")
 
 
 def time(column: str) -> Rule:
     """Rule: `column` is a Unix time in seconds."""
-    return Rule(unix_time(column), f"{column} is not a Unix time in seconds")
+    return Rule(f"({unix_time(column)})", f"{column} is not a Unix time in seconds")
 
 
 def optional_time(column: str) -> Rule:

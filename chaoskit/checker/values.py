@@ -104,3 +104,12 @@ class ReceiveValues:
         deliveries = self.deliveries
         for again in fold_min(self.first, value, ts):
             deliveries[again] = deliveries.get(again, 1) + 1
+
+
+def sent_times(sends: SendValues, receives: ReceiveValues) -> list[float | None]:
+    """The earliest invoke of each received value, in `receives.first` order (None: never sent).
+
+    The one probe of the sends index per received value; the queue counts and
+    end-to-end latency both read it.
+    """
+    return list(map(sends.invoke.get, receives.first))

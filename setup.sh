@@ -33,6 +33,8 @@ fi
 
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd"
+  # A daemon killed with its session leaves pid files behind; none runs now.
+  if ! pgrep -x dockerd >/dev/null; then rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid; fi
   # No systemd here: run the daemon directly, logging beside the other system logs.
   nohup dockerd >/var/log/chaoskit-dockerd.log 2>&1 &
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done

@@ -27,8 +27,8 @@ SEP = "-" * 56
 
 def test_rows_carry_value_queue_offset_and_store_time():
     out = [header(7, 3), msg_line("p0-000001", 7, 0), msg_line("p1-000002", 7, 2, msg_id="ID2"), SEP,
-           header(6, 0), f"MessageQueue [topic=chaos-queue, brokerName=broker-a, queueId=6] print msg finished. "
-                         f"status=NO_NEW_MSG, offset=0", SEP]
+           header(6, 0), "MessageQueue [topic=chaos-queue, brokerName=broker-a, queueId=6] print msg finished. "
+                         "status=NO_NEW_MSG, offset=0", SEP]
     state = PrintMsgParse(RUN)
     rows = list(parse_print_msg(out, state))
     assert rows == [

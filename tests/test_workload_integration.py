@@ -34,7 +34,7 @@ def run(cluster, tmp_path: Path, spec: WorkloadSpec) -> sqlite3.Connection:
 
 
 def run_60s(cluster, tmp_path: Path, kind: str) -> sqlite3.Connection:
-    return run(cluster, tmp_path, WorkloadSpec(kind=kind, duration=60, rate=200, drain_quiet=10, drain_limit=60))
+    return run(cluster, tmp_path, WorkloadSpec(kind=kind, duration=60, rate=200))
 
 
 def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection, target: int = 60 * 200) -> None:
@@ -63,7 +63,7 @@ def test_fifo_run_receives_every_value_in_group_order(cluster, tmp_path: Path):
     assert_every_acknowledged_value_received_and_stored(conn)
     # each group belongs to one producer, and within it first deliveries follow the send order
     owners = conn.execute("SELECT group_key, count(DISTINCT process) FROM sends GROUP BY group_key").fetchall()
-    assert len(owners) == 2 * 8 and all(n == 1 for _, n in owners)
+    assert len(owners) == 2 * WorkloadSpec().fifo_groups and all(n == 1 for _, n in owners)
     first_receive = dict(conn.execute("SELECT value, min(ts) FROM receives GROUP BY value"))
     rows = conn.execute("SELECT group_key, value FROM sends WHERE outcome = 'ok' ORDER BY group_key, invoke_ts")
     rows = rows.fetchall()
@@ -73,8 +73,7 @@ def test_fifo_run_receives_every_value_in_group_order(cluster, tmp_path: Path):
 
 
 def test_push_consumer_receives_every_acknowledged_value(cluster, tmp_path: Path):
-    conn = run(cluster, tmp_path, WorkloadSpec(consumer="push", duration=20, rate=100, drain_quiet=10,
-                                               drain_limit=60))
+    conn = run(cluster, tmp_path, WorkloadSpec(consumer="push", duration=20, rate=100))
     assert_every_acknowledged_value_received_and_stored(conn, target=20 * 100)
 
 

@@ -28,6 +28,8 @@ def test_defaults_fill_topic_and_group_from_the_kind():
     ({"size": 10}, "size must be 64.."),
     ({"max_in_flight": 1, "producers": 2}, "max_in_flight must be"),
     ({"drain_quiet": -1}, "drain_quiet must be a number >= 0"),
+    ({"drain_quiet": 10}, "drain_quiet (10 s) must be longer than invisible_duration (15 s)"),
+    ({"invisible_duration": 5}, "invisible_duration must be at least 10 s"),
     ({"request_timeout": 2.5}, "request_timeout must be a whole number >= 1"),
 ])
 def test_bad_options_are_usage_errors(kwargs, message):

@@ -32,11 +32,11 @@ class WorkloadSpec:
     topic: str = ""                # default: the kind's topic from chaoskit.cluster.topics
     group: str = ""                # default: the kind's consumer group
     max_in_flight: int = 1024      # sends awaiting an outcome, over all producers
-    fifo_groups: int = 8           # message groups per producer (fifo)
+    fifo_groups: int = 16          # message groups per producer (fifo): each has one send in flight
     request_timeout: int = DEFAULT_REQUEST_TIMEOUT
     receive_batch: int = 32        # messages per SimpleConsumer receive
-    invisible_duration: int = 30   # seconds a received, unacked message stays hidden
-    drain_quiet: float = 10.0      # drain ends once no delivery came for this long...
+    invisible_duration: int = 15   # seconds a received, unacked message stays hidden
+    drain_quiet: float = 20.0      # drain ends once no delivery came for this long...
     drain_limit: float = 60.0      # ...and this much drain time has passed
     warmup_timeout: float = 60.0   # consumers must poll once within this
     final_read: bool = True
@@ -66,6 +66,12 @@ class WorkloadSpec:
         if self.invisible_duration < 10:
             raise UsageError(f"invisible_duration must be at least 10 s (the broker's minimum), "
                              f"not {self.invisible_duration}")
+        # A receive whose answer is lost (e.g. deadline exceeded under load) leaves its messages
+        # popped: they come back one invisible duration later, and the drain must still be there.
+        if self.drain_quiet <= self.invisible_duration:
+            raise UsageError(f"drain_quiet ({self.drain_quiet:g} s) must be longer than invisible_duration "
+                             f"({self.invisible_duration} s): popped messages whose receive failed come back "
+                             f"only after it")
         default = TOPICS[self.kind]
         # Frozen: defaults are filled in once, here.
         object.__setattr__(self, "topic", self.topic or default.name)

@@ -29,7 +29,7 @@ def test_count_is_the_number_of_due_times_before_end(rate, senders, duration):
     for s in split(rate, senders, 1000.0, duration):
         n = s.count()
         assert n == 0 or s.due(n - 1) < s.start + s.duration
-        assert s.due(n) >= s.start + s.duration - 1e-6
+        assert s.due(n) >= s.start + s.duration - 2e-6 / s.rate  # a due time a hair before the end may drop
     total = sum(s.count() for s in split(rate, senders, 1000.0, duration))
     assert abs(total - rate * duration) <= senders
 

@@ -6,8 +6,8 @@ import docker
 from chaoskit.cluster.nodes import Node
 
 # A paused or partitioned target makes the tool wait for its remoting timeout;
-# this bounds one call in any case.
-ADMIN_TIMEOUT_S = 25
+# this bounds one call in any case (a JVM start takes 2-6 s, more under load).
+ADMIN_TIMEOUT_S = 90
 
 
 class AdminError(RuntimeError):
@@ -28,5 +28,7 @@ def run(client: docker.DockerClient, nodes: list[Node], *args: str, prefer: tupl
     if res.exit_code != 0 or "SubCommandException" in out + err:
         lines = [ln for ln in (err + out).splitlines() if ln.strip()]
         cause = next((ln for ln in lines if "Caused by" in ln), lines[0] if lines else f"exit {res.exit_code}")
-        raise AdminError(f"mqadmin {args[0]} in {node.name}: {cause.strip()[:200]}")
+        if res.exit_code == 124:
+            cause = f"no answer within {ADMIN_TIMEOUT_S} s"
+        raise AdminError(f"mqadmin {args[0]} in {node.name} (exit {res.exit_code}): {cause.strip()[:200]}")
     return out

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import docker
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
 
 from chaoskit.cluster import admin
 from chaoskit.cluster.nodes import Node, namesrv_addrs
@@ -27,6 +28,9 @@ TOPICS = {
 }
 
 
+# updateTopic and updateSubGroup are idempotent: a call that failed (a busy
+# broker, a JVM that did not start in time) is simply made again.
+@retry(retry=retry_if_exception_type(admin.AdminError), stop=stop_after_attempt(3), wait=wait_fixed(2), reraise=True)
 def create_all(client: docker.DockerClient, nodes: list[Node]) -> None:
     """Create every topic and its consumer group (idempotent)."""
     ns = namesrv_addrs(nodes)

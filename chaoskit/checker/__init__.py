@@ -33,17 +33,17 @@ SENDS = source.Stream(
         ),
     },
     rules=(
-        source.text("value"),
+        source.must_be_text("value"),
         source.OUTCOME,
-        source.time("invoke_ts"),
-        source.optional_time("complete_ts"),
-        source.optional_text("group_key"),
+        source.must_be_time("invoke_ts"),
+        source.may_be_time("complete_ts"),
+        source.may_be_text("group_key"),
     ),
 )
 RECEIVES = source.Stream(
     table="receives",
     columns={"value": "value", "ts": "ts", "second": source.floor_sql("ts")},
-    rules=(source.text("value"), source.time("ts")),
+    rules=(source.must_be_text("value"), source.must_be_time("ts")),
 )
 
 

@@ -10,7 +10,7 @@ from chaoskit.checker import source
 STREAM = source.Stream(
     table="faults",
     columns={"name": "name", "target": "CAST(target AS TEXT)", "start_ts": "start_ts", "end_ts": "end_ts"},
-    rules=(source.text("name"), source.time("start_ts"), source.optional_time("end_ts")),
+    rules=(source.must_be_text("name"), source.must_be_time("start_ts"), source.may_be_time("end_ts")),
     label="name",
 )
 

@@ -15,7 +15,6 @@ rows, `ok` completions without a group included.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 from itertools import compress, pairwise
@@ -49,15 +48,15 @@ class GroupedSends:
         if not any(present):
             return
         groups = self.groups
-        rows = zip(compress(group, present), compress(invoke, present), compress(value, present), compress(ok_complete, present))
-        for key, i, v, done in rows:
+        picked = (compress(column, present) for column in (group, invoke, value, ok_complete))
+        for key, i, v, done in zip(*picked):
             lists = groups.get(key) or groups.setdefault(key, ([], [], []))
             lists[0].append(i)
             lists[1].append(v)
             lists[2].append(done)
 
 
-Row = tuple[float, str, "float | None"]  # invoke_ts, value, ok complete_ts
+Row = tuple[float, str, float | None]  # invoke_ts, value, ok complete_ts
 
 
 def _rows(conn: sqlite3.Connection, grouped: GroupedSends, sends: SendValues) -> dict[str, Iterable[Row]]:
@@ -97,7 +96,9 @@ class Violation:
     b_first_receive_ts: float
 
 
-def violations(conn: sqlite3.Connection, grouped: GroupedSends, sends: SendValues, receives: ReceiveValues) -> list[Violation]:
+def violations(
+    conn: sqlite3.Connection, grouped: GroupedSends, sends: SendValues, receives: ReceiveValues
+) -> list[Violation]:
     """Every order violation, sorted by group, then by invoke order within it."""
     received, unacknowledged = receives.first.get, sends.unacknowledged
     found = []

@@ -11,7 +11,7 @@ from chaoskit.checker import source
 from chaoskit.checker.values import ReceiveValues, SendValues
 
 _is_none = partial(is_, None)
-FINAL_READS = source.Stream(table="final_reads", columns={"value": "value"}, rules=(source.text("value"),))
+FINAL_READS = source.Stream(table="final_reads", columns={"value": "value"}, rules=(source.must_be_text("value"),))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Reading ledger rows for the checker: typed, validated, streamed in chunks.
 
 `open_for_read` (chaoskit.ledger) checks that the tables and columns exist;
-this module checks the values the checker relies on (a text `value`, finite
+this module checks the values the checker relies on (a text `value`, Unix
 timestamps, a known outcome) and streams rows to reducers in chunks, each
 chunk transposed into one tuple per column. Python objects are the cost of a
-1M-row ledger, so each stream selects only the columns its reducers use and
-lets SQLite compute derived ones (epoch second, latency bucket) in C.
+1M-row ledger, so streams select few columns and let SQLite compute derived
+ones (outcome code, epoch second, latency bucket) in C.
 """
 from __future__ import annotations
 
@@ -140,22 +140,22 @@ def _first_problem(conn: sqlite3.Connection, stream: Stream, bad: int) -> str:
     )
 
 
-def text(column: str) -> Rule:
+def must_be_text(column: str) -> Rule:
     """Rule: `column` is text."""
     return Rule(is_text(column), f"{column} is not text")
 
 
-def optional_text(column: str) -> Rule:
+def may_be_text(column: str) -> Rule:
     """Rule: `column` is text or NULL."""
     return Rule(f"({column} IS NULL OR {is_text(column)})", f"{column} is neither text nor NULL")
 
 
-def time(column: str) -> Rule:
+def must_be_time(column: str) -> Rule:
     """Rule: `column` is a Unix time in seconds."""
     return Rule(f"({unix_time(column)})", f"{column} is not a Unix time in seconds")
 
 
-def optional_time(column: str) -> Rule:
+def may_be_time(column: str) -> Rule:
     """Rule: `column` is a Unix time in seconds or NULL."""
     return Rule(f"({column} IS NULL OR {unix_time(column)})", f"{column} is neither a Unix time in seconds nor NULL")
 
@@ -186,4 +186,5 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str | None]:
 
 
 def has_table(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether the ledger has `table` (final_reads is optional)."""
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None

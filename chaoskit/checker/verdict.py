@@ -41,25 +41,29 @@ class Verdict:
     reason: str
 
 
-def decide(queue: QueueResult, order_violations: int, completeness: Completeness, meta: Mapping[str, str | None]) -> Verdict:
+def decide(
+    queue: QueueResult, order_violations: int, completeness: Completeness, meta: Mapping[str, str | None]
+) -> Verdict:
     """The first LEDGER.md rule that applies."""
-    lost_in_store = len(queue.lost_in_store or ())
+    # Rule 1: anomalies that no completeness can excuse.
     broken = [
-        phrase
-        for count, phrase in (
-            (len(queue.unexpected), _count(len(queue.unexpected), "value was", "values were") + " received but never sent"),
-            (len(queue.failed_delivered), _count(len(queue.failed_delivered), "value was", "values were") + " delivered although every send of it failed"),
-            (lost_in_store, _count(lost_in_store, "acknowledged value is", "acknowledged values are") + " missing from the complete final read"),
-            (order_violations, _count(order_violations, "order violation", "order violations") + " within a message group"),
+        _count(n, one, many) + what
+        for n, one, many, what in (
+            (len(queue.unexpected), "value was", "values were", " received but never sent"),
+            (len(queue.failed_delivered), "value was", "values were", " delivered although every send of it failed"),
+            (len(queue.lost_in_store or ()), "acknowledged value is", "acknowledged values are",
+             " missing from the complete final read"),
+            (order_violations, "order violation", "order violations", " within a message group"),
         )
-        if count
+        if n
     ]
     if broken:
         return Verdict(False, _join(broken))
     lost = len(queue.lost)
-    if lost and completeness.drain_complete:
-        return Verdict(False, f"{_count(lost, 'acknowledged value was', 'acknowledged values were')} never received after a complete drain")
-    doubts = []
+    if lost and completeness.drain_complete:  # rule 2
+        return Verdict(False, _count(lost, "acknowledged value was", "acknowledged values were")
+                       + " never received after a complete drain")
+    doubts = []  # rule 3
     if not completeness.drain_complete:
         unseen = f": {_count(lost, 'acknowledged value is', 'acknowledged values are')} unseen, not lost" if lost else ""
         doubts.append(f"drain did not complete ({_meta_state(meta, 'drain_complete')}){unseen}")

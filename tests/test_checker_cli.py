@@ -55,6 +55,11 @@ def test_json_prints_results_json(book: Ledger) -> None:
     assert json.loads(out) == json.loads((book.path.parent / "results.json").read_text())
 
 
+def test_help_ends_with_an_example() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "Example: chaoskit check runs/latest" in out
+
+
 def test_missing_argument_exits_2() -> None:
     code, _, err = run()
     assert code == 2

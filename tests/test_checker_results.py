@@ -104,3 +104,29 @@ def test_rows_breaking_the_contract_are_a_ledger_error_not_a_verdict(tmp_path: P
     assert str(caught.value).endswith(problem)
     assert "\n" not in str(caught.value)
     assert not (tmp_path / "results.json").exists()
+
+
+def test_numbers_stored_as_text_are_refused_whatever_the_column_type(tmp_path: Path) -> None:
+    # With TEXT affinity '1.5' compares as text, not as a number: the contract wants numbers.
+    path = tmp_path / "ledger.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """
+        CREATE TABLE sends(value TEXT, process TEXT, group_key TEXT, invoke_ts TEXT, complete_ts TEXT,
+                           outcome TEXT, message_id TEXT, error TEXT);
+        CREATE TABLE receives(value TEXT, process TEXT, group_key TEXT, ts REAL, message_id TEXT);
+        CREATE TABLE faults(name TEXT, target TEXT, start_ts REAL, end_ts REAL);
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value);
+        INSERT INTO sends VALUES ('a', 'p', NULL, '1.5', NULL, 'ok', NULL, NULL);
+        INSERT INTO meta VALUES ('drain_complete', 'true'), ('runs', 3);
+        """
+    )
+    conn.close()
+    with pytest.raises(LedgerError, match="invoke_ts is not a Unix time in seconds"):
+        write_results(tmp_path)
+
+
+def test_meta_values_are_reported_as_text(book: Ledger) -> None:
+    book.conn.execute("INSERT INTO meta(key, value) VALUES ('replicas', 3), ('note', NULL)")
+    meta = book.sends("a").receives("a").check()["meta"]
+    assert meta == {"drain_complete": "true", "ledger_complete": "true", "replicas": "3", "note": None}

@@ -55,7 +55,7 @@ def _occurred(results: dict[str, Any], name: str) -> bool:
 def _example_table(results: dict[str, Any], name: str) -> Table:
     table = Table(title=f"{name} ({results[f'{name}_count']})", title_justify="left", box=None, pad_edge=False)
     for column in ("value", "sent", "outcome", "message id", "first received", "nearest fault"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("sent", "first received"))
     for ex in results["examples"][name][:EXAMPLES_SHOWN]:
         table.add_row(
             ex["value"], _time(ex["invoke_ts"]), ex["outcome"] or "-", ex["message_id"] or "-",
@@ -67,7 +67,7 @@ def _example_table(results: dict[str, Any], name: str) -> Table:
 def _order_table(results: dict[str, Any]) -> Table:
     table = Table(title=f"order violations ({results['order_violation_count']})", title_justify="left", box=None, pad_edge=False)
     for column in ("group", "a", "b", "a sent", "b sent", "a first received", "b first received"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column.endswith(("sent", "received")))
     for v in results["order_violations"][:EXAMPLES_SHOWN]:
         table.add_row(
             v["group"], v["a"], v["b"], _time(v["a_invoke_ts"]), _time(v["b_invoke_ts"]),
@@ -109,5 +109,5 @@ def _seconds(s: float | None) -> str:
 def _fault(fault: dict[str, Any] | None) -> str:
     if fault is None:
         return "-"
-    end = "never healed" if fault["end_ts"] is None else _time(fault["end_ts"])
-    return " ".join(filter(None, (fault["name"], fault["target"], f"{_time(fault['start_ts'])}-{end}")))
+    lasted = "never healed" if fault["end_ts"] is None else f"+{fault['end_ts'] - fault['start_ts']:.1f}s"
+    return " ".join(filter(None, (fault["name"], fault["target"], f"{_time(fault['start_ts'])} {lasted}")))

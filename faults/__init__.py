@@ -1,0 +1,1 @@
+"""Faults: seeded plans (pure data) and the executor that applies and heals them (docs/faults.md)."""

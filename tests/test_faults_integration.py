@@ -70,6 +70,16 @@ def inject(cluster, kind: str, target: str, seed: int = 0, **params) -> tuple[ef
     return effect, resolved.label
 
 
+def wait_for_new_master(cluster, old: str, since: float):
+    """The roles once broker-a has a master other than `old` (polled every 0.5 s)."""
+    while True:
+        roles = cluster.roles()
+        if roles.master not in (None, old):
+            return roles
+        assert time.monotonic() - since < NEW_MASTER_BOUND_S, f"no new master within {NEW_MASTER_BOUND_S} s"
+        time.sleep(0.5)
+
+
 def reach(cluster, src: Node, dst: Node) -> bool:
     """Can `src` open a TCP connection to `dst`'s remoting port (from inside src's network namespace)?"""
     c = actions.container(cluster.client, src)
@@ -115,21 +125,36 @@ class Guard:
         return self.cluster.roles()
 
     def recovered(self) -> float:
+        took = recovered(self.cluster)
         self.checked = True
-        return recovered(self.cluster)
+        return took
 
 
 @pytest.fixture
 def healthy(cluster):
-    """The ready cluster (each test leaves it ready); after the test, swept clean and ready
-    again whatever happened in it."""
+    """The ready cluster; after the test, swept clean and ready again whatever happened in it.
+
+    A replica that never rejoins (RocketMQ's HA client can hang after a
+    partition, see docs/faults.md) is restarted so the next user finds a
+    ready cluster, and the test errors saying so.
+    """
+    recovered(cluster)
     guard = Guard(cluster)
     yield guard
     from faults.heal import sweep
 
     fixed = sweep(cluster.client, cluster.nodes())
-    if fixed or not guard.checked:
+    if guard.checked and not fixed:
+        return
+    try:
         print(f"after the test: swept {fixed or 'nothing'}; full SyncStateSet in {recovered(cluster):.1f} s")
+    except ready.NotReady as exc:
+        stuck = [n for n in cluster.nodes() if n.kind == "broker" and n.name not in cluster.roles().sync_state_set]
+        for node in stuck:
+            actions.container(cluster.client, node).restart()
+        recovered(cluster)
+        pytest.fail(f"no full SyncStateSet within {RECOVERY_BOUND_S} s after the heal ({exc}); "
+                    f"restarted {', '.join(n.name for n in stuck)} to repair the cluster")
 
 
 def test_partition_isolate_cuts_the_cut_pairs_and_only_them(healthy):
@@ -191,11 +216,8 @@ def test_kill_of_the_master_elects_a_new_one_and_the_heal_brings_it_back(healthy
     old = effect.nodes[0].name
     try:
         assert old == before.master and actions.container(cluster.client, effect.nodes[0]).status == "exited"
-        after = before
-        while after.master in (None, old) and time.monotonic() - killed_at < NEW_MASTER_BOUND_S:
-            after = cluster.roles()
+        after = wait_for_new_master(cluster, old, killed_at)
         elected = time.monotonic() - killed_at
-        assert after.master not in (None, old), f"no new master within {NEW_MASTER_BOUND_S} s"
         assert after.master_epoch > before.master_epoch
     finally:
         actions.heal_effect(cluster.client, effect)
@@ -204,6 +226,24 @@ def test_kill_of_the_master_elects_a_new_one_and_the_heal_brings_it_back(healthy
     assert roles.role_of(by_name(cluster)[old]) == "slave"
     print(f"kill {label}: new master {after.master} (epoch {after.master_epoch}) seen {elected:.1f} s after "
           f"the kill; full SyncStateSet {healed:.1f} s after the restart")
+
+
+def test_isolating_the_master_fails_over_and_the_heal_brings_it_back(healthy):
+    cluster = healthy
+    before = cluster.roles()
+    cut_at = time.monotonic()
+    effect, label = inject(cluster, "partition", "master", shape="isolate")
+    old = effect.nodes[0].name
+    try:
+        after = wait_for_new_master(cluster, old, cut_at)
+        elected = time.monotonic() - cut_at
+        assert after.master_epoch > before.master_epoch
+    finally:
+        actions.heal_effect(cluster.client, effect)
+    healed = cluster.recovered()
+    assert cluster.roles().role_of(by_name(cluster)[old]) == "slave"
+    print(f"partition isolate {label}: new master {after.master} seen {elected:.1f} s after the cut; "
+          f"full SyncStateSet {healed:.1f} s after the heal")
 
 
 def test_stop_and_start_of_a_controller(healthy):

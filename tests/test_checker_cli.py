@@ -60,6 +60,12 @@ def test_help_ends_with_an_example() -> None:
     assert code == 0 and "Example: chaoskit check runs/latest" in out
 
 
+def test_unknown_option_exits_2_in_one_line() -> None:
+    code, _, err = run("--bogus", "x")
+    assert code == 2
+    one_line_error(err, "--bogus")
+
+
 def test_missing_argument_exits_2() -> None:
     code, _, err = run()
     assert code == 2

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from chaoskit import ledger
-from chaoskit.checker import availability, examples, faults, latency, order, queue, results, source, tally, timeline, values, verdict
+from chaoskit.checker import (
+    availability, examples, faults, latency, order, queue, results, source, tally, timeline, values, verdict,
+)
 from chaoskit.ledger import LedgerError
 
 SENDS = source.Stream(
@@ -77,20 +79,12 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
     invoked = values.sent_times(send_values, receive_values)
     queue_result = queue.analyse(send_values, receive_values, invoked, final_reads)
     violations = order.violations(conn, grouped, send_values, receive_values)
-    anomalies = {
-        "lost": queue_result.lost,
-        "unexpected": queue_result.unexpected,
-        "recovered": queue_result.recovered,
-        "failed_delivered": queue_result.failed_delivered,
-        "lost_in_store": queue_result.lost_in_store or [],
-        "duplicated": queue_result.duplicated,
-    }
     return results.assemble(
         verdict=verdict.decide(queue_result, len(violations), completeness, meta),
         queue=queue_result,
         violations=violations,
         completeness=completeness,
-        examples=examples.build(conn, anomalies, receive_values, fault_list),
+        examples=examples.build(conn, queue_result.anomalies(), receive_values, fault_list),
         availability=availability.report(outcomes, fault_list),
         latency=latency.report(send_tally.counts, latency.end_to_end(invoked, receive_values.first)),
         timeline=timeline.report(send_tally.counts, receive_seconds.counts),

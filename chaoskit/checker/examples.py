@@ -48,7 +48,9 @@ def _receive_rows(conn: sqlite3.Connection, values: list[str]) -> dict[str, tupl
     """value -> its earliest receive row, for values that were never sent."""
     if not values:
         return {}
-    rows = source.lookup(conn, f"SELECT value, ts, CAST(message_id AS TEXT) FROM receives WHERE value IN {source.LOOKUP}", values)
+    rows = source.lookup(
+        conn, f"SELECT value, ts, CAST(message_id AS TEXT) FROM receives WHERE value IN {source.LOOKUP}", values
+    )
     return _least(rows, key=lambda r: r[1])
 
 
@@ -61,7 +63,9 @@ def _least(rows: list[tuple], key: Callable[[tuple], Any]) -> dict[str, tuple]:
     return best
 
 
-def _example(value: str, sends: dict[str, tuple], unsent: dict[str, tuple], receives: ReceiveValues, faults: list[Fault]) -> dict:
+def _example(
+    value: str, sends: dict[str, tuple], unsent: dict[str, tuple], receives: ReceiveValues, faults: list[Fault]
+) -> dict:
     first = receives.first.get(value)
     if value in sends:
         _, invoke_ts, outcome, message_id, error = sends[value]

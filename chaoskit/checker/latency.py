@@ -39,17 +39,19 @@ def new_histogram() -> HdrHistogram:
 _SHAPE = new_histogram()
 _EXACT_BITS = _SHAPE.sub_bucket_half_count_magnitude + 1  # below 2**8 µs each value has its own bucket
 _HALF = _SHAPE.sub_bucket_half_count  # buckets per power of two above that
-_TOP = _SHAPE._counts_index_for(HIGHEST_US)
+
+
+def _unclamped(us: int) -> int:
+    shift = us.bit_length() - _EXACT_BITS
+    return us if shift <= 0 else (us >> shift) + _HALF * shift
+
+
+_TOP = _unclamped(HIGHEST_US)
 
 
 def index(us: int) -> int:
     """HdrHistogram's counts index of `us` microseconds (clamped into range)."""
-    if us <= 0:
-        return 0
-    if us >= HIGHEST_US:
-        return _TOP
-    shift = us.bit_length() - _EXACT_BITS
-    return us if shift <= 0 else (us >> shift) + _HALF * shift
+    return 0 if us <= 0 else _TOP if us >= HIGHEST_US else _unclamped(us)
 
 
 def index_sql(us: str) -> str:
@@ -124,7 +126,11 @@ def report(sends: Counter[int], e2e: Counter[int]) -> dict:
             found = percentiles(counts, PER_SECOND_PERCENTILES) if counts else [None] * len(PER_SECOND_PERCENTILES)
             row.update({f"{name}_p{p:g}": v for p, v in zip(PER_SECOND_PERCENTILES, found)})
         rows.append(row)
-    return {"send": summarize(_overall(send_seconds)), "end_to_end": summarize(_overall(e2e_seconds)), "per_second": rows}
+    return {
+        "send": summarize(_overall(send_seconds)),
+        "end_to_end": summarize(_overall(e2e_seconds)),
+        "per_second": rows,
+    }
 
 
 def _overall(per_second: Mapping[int, Mapping[int, int]]) -> dict[int, int]:

@@ -30,6 +30,17 @@ class QueueResult:
     duplicated: list[str]
     duplicate_deliveries: int
 
+    def anomalies(self) -> dict[str, list[str]]:
+        """Anomaly name (as in results.json) -> its sorted values."""
+        return {
+            "lost": self.lost,
+            "unexpected": self.unexpected,
+            "recovered": self.recovered,
+            "failed_delivered": self.failed_delivered,
+            "lost_in_store": self.lost_in_store or [],
+            "duplicated": self.duplicated,
+        }
+
 
 class _ValueSet:
     """Reducer collecting distinct values."""

@@ -3,7 +3,7 @@
 The code says what was counted: OK (0) an `ok` send with no complete_ts,
 FAIL (1) a `fail` send, INFO (2) an `info` send, and LATENCY + i an `ok`
 send (or an end-to-end sample) whose latency lies in HdrHistogram bucket
-index i (< 28672). One small integer per row lets SQLite build the key and
+index i (a few thousand). One small integer per row lets SQLite build the key and
 a Counter count a million sends in C; the timeline and the latency report
 both read their numbers out of the same tally.
 """

@@ -14,7 +14,17 @@ from chaoskit.ledger import LedgerError, resolve_path
 EXIT_CODES = {True: 0, False: 1, "unknown": 3}
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Command):
+    """click's own usage errors (an unknown option, ...) as chaoskit's one-line error."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise UsageError(exc.format_message()) from None
+
+
+@click.command(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("run", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print results.json instead of the summary.")
 def command(run: Path | None, as_json: bool) -> None:

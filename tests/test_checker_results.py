@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
 
+from chaoskit import ledger
+from chaoskit.checker import check, write_results
+from chaoskit.checker import faults as faults_mod
 from chaoskit.checker import results as results_mod
-from chaoskit.checker import write_results
 from chaoskit.ledger import LedgerError
 
 CONTRACT_KEYS = {
@@ -130,3 +132,22 @@ def test_meta_values_are_reported_as_text(book: Ledger) -> None:
     book.conn.execute("INSERT INTO meta(key, value) VALUES ('replicas', 3), ('note', NULL)")
     meta = book.sends("a").receives("a").check()["meta"]
     assert meta == {"drain_complete": "true", "ledger_complete": "true", "replicas": "3", "note": None}
+
+
+def test_rows_committed_during_a_check_are_not_seen(book: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live ledger (WAL): the check reads one snapshot, so a send committed after it began
+    is neither attempted nor counted as a contract break."""
+    book.sends("a").receives("a").conn.commit()
+    reader = ledger.open_for_read(book.path)
+    real_read = faults_mod.read
+
+    def read_then_write(conn):  # runs after the snapshot is taken, before sends are read
+        found = real_read(conn)
+        book.send("late").conn.commit()
+        return found
+
+    monkeypatch.setattr(faults_mod, "read", read_then_write)
+    results = check(reader)
+    assert (results["attempt_count"], results["valid"]) == (1, True)
+    assert not reader.in_transaction
+    assert check(reader)["attempt_count"] == 2

@@ -55,7 +55,7 @@ def check(conn: sqlite3.Connection) -> dict[str, Any]:
     Raises LedgerError when a row breaks the contract (a NULL value, a
     timestamp that is not a number, an unknown outcome, ...).
     """
-    with _no_cycle_collection():
+    with _no_cycle_collection(), _one_snapshot(conn):
         return _check(conn)
 
 
@@ -90,6 +90,20 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
         timeline=timeline.report(send_tally.counts, receive_seconds.counts),
         meta=meta,
     )
+
+
+@contextmanager
+def _one_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read every table from one snapshot: a ledger still being written (WAL) must not
+    show the receives of sends the checker did not see."""
+    if conn.in_transaction:  # the caller's transaction already pins one
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.rollback()
 
 
 @contextmanager

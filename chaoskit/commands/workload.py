@@ -83,6 +83,8 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
                f"received {summary.received} values in {summary.deliveries} deliveries, "
                f"{summary.unreceived} acknowledged values unreceived; drain {summary.drain.reason}"
                f"{'' if fr is None else f', final read {fr.rows} rows' + ('' if fr.complete else ' (incomplete)')}")
+    if summary.foreign:
+        click.echo(f"skipped {summary.foreign} messages of earlier runs (acknowledged, not recorded)")
     click.echo(f"ledger: {run_dir / 'ledger.db'}")
 
 

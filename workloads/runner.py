@@ -56,6 +56,8 @@ class WorkloadSummary:
     late_sends: int
     max_lag: float
     foreign: int
+    receive_errors: int    # failed receives (a timed-out one may leave its batch popped until redelivery)
+    ack_errors: int
     drain: DrainResult
     final_read: FinalRead | None  # None: skipped (spec.final_read false, or interrupted)
 
@@ -167,4 +169,5 @@ def _summary(run_id: str, producers: list[ProducerWorker], stats: Stats, drained
     return WorkloadSummary(run_id=run_id, sent=sum(p.sent for p in producers), ok=s.ok, fail=s.fail, info=s.info,
                            acked=s.acked, received=s.received, unreceived=s.outstanding, deliveries=s.deliveries,
                            redeliveries=s.redeliveries, late_sends=s.late_sends, max_lag=s.max_lag,
-                           foreign=s.foreign, drain=drained, final_read=final)
+                           foreign=s.foreign, receive_errors=s.receive_errors, ack_errors=s.ack_errors,
+                           drain=drained, final_read=final)

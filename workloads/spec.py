@@ -36,8 +36,8 @@ class WorkloadSpec:
     request_timeout: int = DEFAULT_REQUEST_TIMEOUT
     receive_batch: int = 32        # messages per SimpleConsumer receive
     invisible_duration: int = 15   # seconds a received, unacked message stays hidden
-    drain_quiet: float = 20.0      # drain ends once no delivery came for this long...
-    drain_limit: float = 60.0      # ...and this much drain time has passed
+    drain_quiet: float = 30.0      # drain ends once no delivery came for this long...
+    drain_limit: float = 120.0     # ...and this much drain time has passed
     warmup_timeout: float = 60.0   # consumers must poll once within this
     final_read: bool = True
 

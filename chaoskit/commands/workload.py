@@ -40,9 +40,10 @@ INT, FLOAT = _Number(int), _Number(float)
 @click.option("--size", type=INT, default=256, show_default=True, help="Message body bytes.")
 @click.option("--consumer", "consumer_type", default="simple", show_default=True, help="simple or push.")
 @click.option("--max-in-flight", type=INT, default=1024, show_default=True, help="Sends awaiting an outcome, all producers.")
-@click.option("--drain-quiet", type=FLOAT, default=20.0, show_default=True,
+@click.option("--drain-quiet", type=FLOAT, default=30.0, show_default=True,
               help="Drain: seconds without a delivery (more than the 15 s invisible duration)...")
-@click.option("--drain-limit", type=FLOAT, default=60.0, show_default=True, help="...after at least this many seconds.")
+@click.option("--drain-limit", type=FLOAT, default=120.0, show_default=True,
+              help="...after at least this many seconds.")
 @click.option("--no-final-read", is_flag=True, help="Skip reading the store back after the drain.")
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write ledger.db (default store/workload/<timestamp>/).")

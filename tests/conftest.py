@@ -20,3 +20,20 @@ def cluster():
 
     version = os.environ.get("CHAOSKIT_TEST_VERSION", DEFAULT_VERSION)
     return up(ClusterSpec(version=version, replicas=2), timeout=300, log=lambda m: print(f"cluster: {m}"))
+
+
+@pytest.fixture
+def nothing_started():
+    """Fails the test if it created or removed any container (bad input must start nothing)."""
+    import docker
+
+    client = docker.from_env()
+    before = {c.id for c in client.containers.list(all=True)}
+    yield
+    assert {c.id for c in client.containers.list(all=True)} == before
+
+
+def assert_usage_error(res, message: str) -> None:
+    """A CLI result that is bad input: exit 2 and exactly one line naming the problem."""
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and message in res.stderr, res.stderr

@@ -9,6 +9,7 @@ import pytest
 
 from chaoskit.errors import UsageError
 from chaoskit.scenario import Overrides, load
+from conftest import assert_usage_error
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -57,9 +58,7 @@ def test_bad_scenario_files(tmp_path: Path, text: str, message: str):
     with pytest.raises(UsageError) as err:
         load(str(path))
     assert message in str(err.value)
-    res = run_cli(str(path))
-    assert res.returncode == 2
-    assert res.stderr.count("\n") == 1 and message in res.stderr
+    assert_usage_error(run_cli(str(path)), message)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -71,11 +70,5 @@ def test_bad_scenario_files(tmp_path: Path, text: str, message: str):
     (["no-loss", "--set", "broker.flushDiskType"], "bad --set"),
     (["no-loss", "--rocketmq-version", "six"], "unknown RocketMQ version 'six'"),
 ])
-def test_bad_options_are_one_line_exit_2_and_start_nothing(args, message):
-    import docker
-
-    before = {c.id for c in docker.from_env().containers.list(all=True)}
-    res = run_cli(*args)
-    assert res.returncode == 2, res.stderr
-    assert res.stderr.count("\n") == 1 and message in res.stderr
-    assert {c.id for c in docker.from_env().containers.list(all=True)} == before
+def test_bad_options_are_one_line_exit_2_and_start_nothing(args, message, nothing_started):
+    assert_usage_error(run_cli(*args), message)

@@ -23,6 +23,7 @@ from chaoskit import checker, runstore
 from chaoskit.cluster import compose, engine, lifecycle, ready
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.cluster.spec import state_dir
+from chaoskit import ledger
 from chaoskit.ledger import LedgerWriter
 from chaoskit.scenario import Scenario
 from faults import actions
@@ -229,12 +230,10 @@ def _combine_meta(writer: LedgerWriter, scenario: Scenario, outcomes: dict[str, 
 
 
 def _read_meta(writer: LedgerWriter) -> dict[str, str]:
-    import sqlite3
-
     writer.flush()
-    conn = sqlite3.connect(writer.path)
+    conn = ledger.open_for_read(writer.path)
     try:
-        return dict(conn.execute("SELECT key, value FROM meta"))
+        return ledger.read_meta(conn)
     finally:
         conn.close()
 

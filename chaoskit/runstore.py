@@ -7,9 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
+from chaoskit.cluster.compose import log_file
 from chaoskit.cluster.spec import REPO
-
-LOG_FILES = {"namesrv": "namesrv.log", "broker": "broker.log", "proxy": "proxy.log"}
 
 
 def store_root() -> Path:
@@ -51,8 +50,8 @@ def collect_node_files(client, run_dir: Path, data_root: Path) -> list[str]:
     copied = []
     for node_dir in sorted(p for p in data_root.iterdir() if p.is_dir()) if data_root.is_dir() else []:
         node = node_dir.name
-        log = node_dir / "logs" / "rocketmqlogs" / LOG_FILES.get(node.split("-")[0], "")
-        if log.is_file():
+        log = log_file(node)
+        if log is not None and log.is_file():
             shutil.copy2(log, logs / f"{node}.log")
             copied.append(f"logs/{node}.log")
         if (node_dir / "conf").is_dir():

@@ -73,3 +73,13 @@ def down(keep_data: bool = False) -> None:
 
 def data_dir(node: str) -> Path:
     return state_dir() / "data" / node
+
+
+# Each role's main RocketMQ log, under the node's data dir.
+LOG_FILES = {"namesrv": "namesrv.log", "broker": "broker.log", "proxy": "proxy.log"}
+
+
+def log_file(node: str) -> Path | None:
+    """The node's main RocketMQ log (namesrv-0 -> .../logs/rocketmqlogs/namesrv.log); None for an unknown node."""
+    name = LOG_FILES.get(node.split("-")[0])
+    return data_dir(node) / "logs" / "rocketmqlogs" / name if name else None

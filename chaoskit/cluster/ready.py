@@ -13,11 +13,9 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_f
 
 from chaoskit.cluster import nodes as nodes_mod
 from chaoskit.cluster import roles as roles_mod
-from chaoskit.cluster.compose import data_dir
+from chaoskit.cluster.compose import log_file
 from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.cluster.topics import TOPICS
-
-LOG_FILES = {"namesrv": "namesrv.log", "broker": "broker.log", "proxy": "proxy.log"}
 
 
 class NotReady(Exception):
@@ -89,9 +87,8 @@ def wait(probe: Callable[[], object], timeout: float, interval: float = 1.0):
 
 def log_tail(client: docker.DockerClient, node: str, lines: int = 15) -> str:
     """The last lines of a node's RocketMQ log, else of its container output."""
-    kind = node.split("-")[0]
-    path = data_dir(node) / "logs" / "rocketmqlogs" / LOG_FILES.get(kind, "")
-    if path.is_file():
+    path = log_file(node)
+    if path is not None and path.is_file():
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     try:
         c = next(c for c in client.containers.list(all=True, filters={"label": f"io.chaoskit.node={node}"}))

@@ -4,8 +4,7 @@ from __future__ import annotations
 import click
 
 from chaoskit.cluster import engine
-from chaoskit.cluster.compose import data_dir
-from chaoskit.cluster.ready import LOG_FILES
+from chaoskit.cluster.compose import log_file
 from chaoskit.errors import UsageError
 
 
@@ -18,10 +17,9 @@ def command(node: str, lines: int, container: bool) -> None:
 
     Example: chaoskit logs broker-a-0 -n 50
     """
-    kind = node.split("-")[0]
-    if kind not in LOG_FILES:
+    path = log_file(node)
+    if path is None:
         raise UsageError(f"unknown node '{node}': use namesrv-N, broker-a-N or proxy")
-    path = data_dir(node) / "logs" / "rocketmqlogs" / LOG_FILES[kind]
     if not container and path.is_file():
         click.echo("\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
         return

@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS events (
   kind        TEXT NOT NULL,
   detail      TEXT
 );
+-- A send row is written when the send is invoked and amended with its
+-- outcome (LedgerWriter.amend), found by value.
+CREATE INDEX IF NOT EXISTS sends_value ON sends(value);
 """
 
 REQUIRED_COLUMNS: dict[str, set[str]] = {
@@ -131,16 +134,18 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 _STOP = object()
+_AMEND = object()  # marks a queued amend (in the place of a call's future)
 
 
 class LedgerWriter:
     """The one writer of a ledger: a thread that commits rows in batches.
 
-    `add` never waits on disk (producers must not slow down); rows are
-    committed every `flush_interval` seconds, so a harness killed mid-run
-    loses at most the last uncommitted batch and never a committed row.
-    `add_now`, `update_now` and `set_meta` wait for their commit: a fault
-    must be on disk before it is applied.
+    `add` and `amend` never wait on disk (producers must not slow down);
+    they are committed every `flush_interval` seconds in the order they were
+    made, so a harness killed mid-run loses at most the last uncommitted
+    batch and never a committed row, and a row committed after another was
+    also added after it. `add_now`, `update_now` and `set_meta` wait for
+    their commit: a fault must be on disk before it is applied.
     """
 
     def __init__(self, path: Path, flush_interval: float = 0.1, batch: int = 5000) -> None:
@@ -157,6 +162,11 @@ class LedgerWriter:
         """Queue one row; it is committed within one flush interval."""
         self._raise_if_failed()
         self._q.put((table, row, None))
+
+    def amend(self, table: str, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """Queue an update of the rows whose columns equal `key` (added earlier, by `add`)."""
+        self._raise_if_failed()
+        self._q.put((table, (tuple(key.items()), values), _AMEND))
 
     def add_now(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row and wait for its commit; returns its rowid."""
@@ -198,6 +208,7 @@ class LedgerWriter:
         try:
             while not stopping:
                 pending: dict[str, list[dict]] = {}
+                amends: list[tuple[str, tuple]] = []
                 calls: list[tuple[tuple, Future]] = []
                 try:
                     item = self._q.get(timeout=self._flush_interval)
@@ -212,6 +223,9 @@ class LedgerWriter:
                         if fut is None:
                             pending.setdefault(table, []).append(row)
                             count += 1
+                        elif fut is _AMEND:
+                            amends.append((table, row))
+                            count += 1
                         else:
                             calls.append((row, fut))
                     if count >= self._batch:
@@ -221,9 +235,14 @@ class LedgerWriter:
                     except queue.Empty:
                         break
                 try:
-                    with db.conn:
+                    # One transaction per batch (sqlite-utils commits each insert_all chunk
+                    # on its own unless a transaction is open): a batch lands whole or not at all.
+                    with db.atomic():
                         for table, rows in pending.items():
                             db[table].insert_all(rows, batch_size=1000)
+                        # After the inserts: an amend's row was added before it, in this batch or an earlier one.
+                        for table, (key, values) in amends:
+                            self._update(db, table, values, dict(key))
                         results = [self._apply(db, op) for op, _ in calls]
                 except BaseException as exc:
                     for _, fut in calls:
@@ -238,7 +257,7 @@ class LedgerWriter:
                     item = self._q.get_nowait()
                 except queue.Empty:
                     break
-                if item is not _STOP and item[2] is not None:
+                if item is not _STOP and isinstance(item[2], Future):
                     item[2].set_exception(LedgerError(str(exc)))
         finally:
             db.close()
@@ -249,12 +268,17 @@ class LedgerWriter:
         if kind == "insert":
             return db[op[1]].insert(op[2]).last_rowid
         if kind == "update":
-            db.execute(
-                f"UPDATE {op[1]} SET " + ", ".join(f"{k} = ?" for k in op[3]) + " WHERE rowid = ?",
-                [*op[3].values(), op[2]],
-            )
+            LedgerWriter._update(db, op[1], op[3], {"rowid": op[2]})
             return None
         if kind == "meta":
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [op[1], op[2]])
             return None
         return None
+
+    @staticmethod
+    def _update(db: sqlite_utils.Database, table: str, values: dict[str, Any], where: dict[str, Any]) -> None:
+        db.execute(
+            f"UPDATE {table} SET " + ", ".join(f"{k} = ?" for k in values)
+            + " WHERE " + " AND ".join(f"{k} = ?" for k in where),
+            [*values.values(), *where.values()],
+        )

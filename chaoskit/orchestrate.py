@@ -67,6 +67,9 @@ class ScopedLedger:
     def add(self, table: str, row: dict) -> None:
         self._writer.add(table, self._scoped(table, row))
 
+    def amend(self, table: str, key: dict, values: dict) -> None:
+        self._writer.amend(table, self._scoped(table, key), values)
+
     def add_now(self, table: str, row: dict) -> int:
         return self._writer.add_now(table, self._scoped(table, row))
 

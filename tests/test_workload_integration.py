@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chaoskit.checker import write_results
 from chaoskit.ledger import LedgerWriter, open_for_read, read_meta
 from workloads.runner import run_workload
 from workloads.spec import WorkloadSpec
@@ -105,3 +106,8 @@ def test_sigkill_mid_run_keeps_every_committed_row(cluster, tmp_path: Path):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= count
     assert read_meta(conn)["ledger_complete"] == "false"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Every send is recorded before it leaves: no committed delivery lacks its send, so a
+    # crashed run is unknown, never a FAIL for 'unexpected' values.
+    assert conn.execute("SELECT count(*) FROM receives WHERE value NOT IN (SELECT value FROM sends)").fetchone()[0] == 0
+    results, _ = write_results(ledger)
+    assert (results["valid"], results["unexpected_count"]) == ("unknown", 0)

@@ -112,3 +112,22 @@ def test_fifo_sends_each_group_serially_and_records_the_group(tmp_path: Path):
     assert conn.execute("SELECT count(*) FROM sends").fetchone()[0] == 200
     assert stats.snapshot().late_sends > 0
     assert conn.execute("SELECT count(*) FROM events WHERE kind = 'send_backlog'").fetchone()[0] >= 1
+
+
+def test_a_send_is_on_disk_before_its_outcome(tmp_path: Path):
+    """A harness that dies mid-send leaves the send's row (info, no completion), never a delivery without it."""
+    writer = LedgerWriter(tmp_path / "ledger.db")
+    stats = Stats(Tracker())
+    worker = ProducerWorker(0, WorkloadSpec(rate=100, request_timeout=1, producers=1), None, "run1", writer,
+                            stats, make_client=StubClient)
+    worker.start_client()
+    worker.start(Schedule(time.time(), 100, 0.04))  # p0-000000 .. p0-000003; 3 never answers
+    while stats.snapshot().sends < 3:
+        time.sleep(0.01)
+    writer.flush()
+    conn = open_for_read(tmp_path / "ledger.db")
+    row = conn.execute("SELECT outcome, complete_ts, error FROM sends WHERE value = 'p0-000003'").fetchone()
+    assert row == ("info", None, "in flight: no outcome recorded")
+    assert conn.execute("SELECT outcome FROM sends WHERE value = 'p0-000000'").fetchone() == ("ok",)
+    worker.finish()
+    writer.close()

@@ -23,6 +23,10 @@ rocketmq-python-client 5.1.2's `Producer.send_async` the result arises:
   leave the outcome unknown -> `info`.
 - No result at all within the deadline (`send_deadline`) -> `info`, with
   `complete_ts` NULL.
+
+Each send's row is written as `info` (complete_ts NULL, IN_FLIGHT_ERROR)
+when it is invoked and amended once its outcome is known, so a ledger cut
+short by a crash holds every send that may have reached the broker.
 """
 from __future__ import annotations
 
@@ -61,3 +65,4 @@ def send_deadline(request_timeout: float, attempts: int) -> float:
 
 
 NO_OUTCOME_ERROR = "no outcome before the deadline"
+IN_FLIGHT_ERROR = "in flight: no outcome recorded"

@@ -21,7 +21,9 @@ from typing import Any, Callable
 from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.ledger import LedgerWriter
 from workloads import payload
-from workloads.outcome import INFO, NO_OUTCOME_ERROR, OK, Stage, classify, error_text, send_deadline
+from workloads.outcome import (
+    IN_FLIGHT_ERROR, INFO, NO_OUTCOME_ERROR, OK, Stage, classify, error_text, send_deadline,
+)
 from workloads.ratelimit import Schedule, sleep_until
 from workloads.spec import WorkloadSpec
 from workloads.stats import Stats
@@ -128,6 +130,12 @@ class ProducerWorker:
             self._stats.invoked(max(0.0, invoke_ts - schedule.due(i)))
             with self._lock:
                 self._in_flight[value] = (invoke_ts, slot)
+            # The row goes in before the send leaves, so no delivery can be committed
+            # without its send (the writer commits in order); the outcome amends it.
+            self._writer.add("sends", {
+                "value": value, "process": self.name, "group_key": slot, "invoke_ts": invoke_ts,
+                "complete_ts": None, "outcome": INFO, "message_id": None, "error": IN_FLIGHT_ERROR,
+                "topic": spec.topic})
             try:
                 future = self._client.send_async(msg)
             except Exception as exc:  # raised before the request left: see outcome.py
@@ -189,15 +197,13 @@ class ProducerWorker:
             self._writer.add("events", {"ts": complete_ts, "kind": "late_send_outcome", "detail": json.dumps(
                 {"value": value, "outcome": outcome, "message_id": message_id, "error": error})})
             return
-        invoke_ts, group = entry
-        self._record(value, group, invoke_ts, complete_ts, outcome, message_id, error)
+        self._settle(value, entry[1], complete_ts, outcome, message_id, error)
 
-    def _record(self, value: str, group: str | None, invoke_ts: float, complete_ts: float | None,
-                outcome: str, message_id: str | None, error: str | None) -> None:
-        self._writer.add("sends", {
-            "value": value, "process": self.name, "group_key": group, "invoke_ts": invoke_ts,
-            "complete_ts": complete_ts, "outcome": outcome, "message_id": message_id, "error": error,
-            "topic": self._spec.topic})
+    def _settle(self, value: str, group: str | None, complete_ts: float | None, outcome: str,
+                message_id: str | None, error: str | None) -> None:
+        """Amend the send's row with its outcome and free its slot."""
+        self._writer.amend("sends", {"value": value}, {
+            "complete_ts": complete_ts, "outcome": outcome, "message_id": message_id, "error": error})
         if outcome == OK:
             self._stats.tracker.ack(self.index, int(value.rsplit("-", 1)[1]))
         self._stats.sent(outcome)
@@ -216,8 +222,8 @@ class ProducerWorker:
             old = [(v, e) for v, e in self._in_flight.items() if now - e[0] > self._deadline]
             for v, _ in old:
                 del self._in_flight[v]
-        for value, (invoke_ts, group) in old:
-            self._record(value, group, invoke_ts, None, INFO, None, NO_OUTCOME_ERROR)
+        for value, (_, group) in old:
+            self._settle(value, group, None, INFO, None, NO_OUTCOME_ERROR)
 
 
 _STOPPED = object()  # _take_slot: the producer was stopped while waiting

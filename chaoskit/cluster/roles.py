@@ -22,7 +22,7 @@ class Replica:
     node: str
     broker_id: int
     in_sync: bool
-    alive: bool
+    alive: bool | None  # None: the controller does not say (5.0.x lists only in-sync members)
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,27 @@ def _by_ip(nodes: list[Node]) -> dict[str, str]:
     return {n.ip: n.name for n in nodes}
 
 
+def broker_entry(body: dict | None) -> dict | None:
+    """broker-a's entry of a SyncStateSet answer: 5.1+ call the table replicasInfoTable, 5.0.x inSyncStateTable."""
+    body = body or {}
+    return (body.get("replicasInfoTable") or body.get("inSyncStateTable") or {}).get(BROKER_NAME)
+
+
 def parse_replicas_info(info: dict, nodes: list[Node]) -> dict:
-    """Master, epochs and replicas from one broker's entry of a SyncStateSet answer."""
+    """Master, epochs and replicas from one broker's entry of a SyncStateSet answer.
+
+    5.1+ list inSyncReplicas and notInSyncReplicas ({brokerAddress, brokerId,
+    alive}); 5.0.x lists only inSyncMembers ({address, brokerId}).
+    """
     names = _by_ip(nodes)
 
     def node_of(addr: str | None) -> str | None:
         return names.get(addr.rsplit(":", 1)[0], addr) if addr else None
 
     replicas = tuple(
-        Replica(node_of(r.get("brokerAddress")), int(r.get("brokerId", -1)), in_sync, bool(r.get("alive")))
-        for key, in_sync in (("inSyncReplicas", True), ("notInSyncReplicas", False))
+        Replica(node_of(r.get("brokerAddress") or r.get("address")), int(r.get("brokerId", -1)), in_sync,
+                None if "alive" not in r else bool(r["alive"]))
+        for key, in_sync in (("inSyncReplicas", True), ("inSyncMembers", True), ("notInSyncReplicas", False))
         for r in info.get(key) or [])
     return {
         "master": node_of(info.get("masterAddress")),
@@ -97,7 +108,7 @@ def lookup(client: docker.DockerClient, nodes: list[Node]) -> Roles:
         _, body = remoting.call(leader_addr, remoting.GET_SYNC_STATE_DATA, [BROKER_NAME])
     except remoting.RemotingError as exc:
         return Roles(controller_leader=leader, errors=(*errors, str(exc)))
-    info = ((body or {}).get("replicasInfoTable") or {}).get(BROKER_NAME)
+    info = broker_entry(body)
     if not info:
         return Roles(controller_leader=leader, errors=(*errors, f"the controllers know no {BROKER_NAME}"))
     return Roles(controller_leader=leader, errors=tuple(errors), **parse_replicas_info(info, nodes))

@@ -2,7 +2,9 @@
 
 Generates a ledger of N sends and N receives (default one million each, half
 of them FIFO, three faults with failed and unknown sends inside them,
-recovered values and duplicates), then, in this process and alternately:
+recovered values and duplicates) the way chaoskit writes one: created by
+`chaoskit.ledger.create`, so with the same schema and indexes, maintained
+as the rows go in. Then, in this process and alternately:
 
   scan   SELECT value FROM sends; SELECT value FROM receives, every row read once
   check  chaoskit.checker.write_results(ledger) (what `chaoskit check` runs)
@@ -13,12 +15,14 @@ wait4, started from a small wrapper process), with its wall time.
 
     python bench/bench_checker.py                 # 1M + 1M, three rounds
     python bench/bench_checker.py --sends 200000 --rounds 1
+    python bench/bench_checker.py --foreign       # the same rows without chaoskit's indexes
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -35,7 +39,8 @@ FAULTS = [("kill", "broker-a-0 (master)", 0.2, 0.24), ("pause", "broker-b-0 (mas
 
 
 def generate(path: Path, sends: int, fifo_share: float, rate: float, seed: int) -> None:
-    """A ledger of `sends` sends and exactly as many receives, rows in the order a writer commits them."""
+    """A ledger of `sends` sends and exactly as many receives, rows in the order a writer commits them,
+    into chaoskit's own schema and indexes (`ledger.create`)."""
     rnd = random.Random(seed)
     duration = sends / rate
     faults = [(name, target, T0 + a * duration, T0 + b * duration) for name, target, a, b in FAULTS]
@@ -75,6 +80,18 @@ def generate(path: Path, sends: int, fifo_share: float, rate: float, seed: int) 
                          [("drain_complete", "true"), ("ledger_complete", "true"), ("final_read_complete", "false")])
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+
+
+def without_indexes(path: Path, copy: Path) -> Path:
+    """A copy of the ledger at `path` with its indexes dropped."""
+    shutil.copyfile(path, copy)
+    conn = sqlite3.connect(copy)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        conn.execute(f"DROP INDEX {name}")
+    conn.commit()
+    conn.execute("VACUUM")
+    conn.close()
+    return copy
 
 
 def bare_scan(path: Path) -> int:
@@ -120,14 +137,18 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2000.0, help="sends per second of history")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ledger", type=Path, help="reuse (or create) this ledger file")
+    parser.add_argument("--foreign", action="store_true",
+                        help="check a copy without indexes, as another tool may write a ledger")
     args = parser.parse_args()
 
-    workdir = None if args.ledger else tempfile.TemporaryDirectory(prefix="bench-checker-")
+    workdir = tempfile.TemporaryDirectory(prefix="bench-checker-")
     path = args.ledger or Path(workdir.name) / "ledger.db"
     if not path.exists():
         started = time.perf_counter()
         generate(path, args.sends, args.fifo_share, args.rate, seed=5)
         print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f}s")
+    if args.foreign:
+        path = without_indexes(path, Path(workdir.name) / "foreign.db")
 
     scans, checks = [], []
     for _ in range(args.rounds):
@@ -146,8 +167,7 @@ def main() -> None:
     print(f"check       wall {check_wall:6.2f}s  cpu {check_cpu:6.2f}s")
     print(f"ratio       wall {check_wall / scan_wall:6.2f}x  cpu {check_cpu / scan_cpu:6.2f}x   (goal <= 2x)")
     print(f"chaoskit check subprocess: peak RSS {peak_mb:.0f} MB (goal <= 500 MB), wall {cli_wall:.2f}s, exit {code}")
-    if workdir:
-        workdir.cleanup()
+    workdir.cleanup()
 
 
 if __name__ == "__main__":

@@ -86,3 +86,18 @@ def test_list_is_capped_at_100_and_count_is_exact(book: Ledger) -> None:
     results = book.check()
     assert results["order_violation_count"] == 249
     assert pairs(results) == [("g", f"v{i:03d}", f"v{i + 1:03d}") for i in range(100)]
+
+
+def test_a_value_sent_twice_takes_its_earliest_invoke_smallest_group_and_any_ok(book: Ledger) -> None:
+    # b: an info row in g at 2.0, an ok row in h at 4.0; it belongs to g, at 2.0, acknowledged at 4.1
+    book.send("a", invoke=1.0, group="g").send("c", invoke=3.0, group="g")
+    book.send("b", "info", invoke=2.0, group="g").send("b", invoke=4.0, complete=4.1, group="h")
+    book.receive("a", 10.0).receive("b", 9.0).receive("c", 8.0)
+    # (a, b): a acked before b was sent, b first; (b, c): b acked only after c was sent
+    assert pairs(book.check()) == [("g", "a", "b")]
+
+
+def test_a_value_sent_twice_can_open_its_group(book: Ledger) -> None:
+    book.send("z", invoke=0.5, complete=0.6, group="g").send("a", invoke=1.0, group="g").send("z", "info", invoke=5.0, group="g")
+    book.receive("a", 10.0).receive("z", 12.0)
+    assert pairs(book.check()) == [("g", "z", "a")]

@@ -33,7 +33,7 @@ class History:
     final_reads: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
-    def check(self) -> dict:
+    def ledger(self) -> Ledger:
         book = Ledger().meta(**self.meta)
         for value, outcome, invoke, complete, group in self.sends:
             book.send(value, outcome, invoke=invoke, complete=complete, group=group)
@@ -41,7 +41,10 @@ class History:
             book.receive(value, ts)
         for name, start, end in self.faults:
             book.fault(name, start, end)
-        return book.final_reads(*self.final_reads).check()
+        return book.final_reads(*self.final_reads)
+
+    def check(self) -> dict:
+        return self.ledger().check()
 
 
 @st.composite

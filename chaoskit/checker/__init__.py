@@ -1,52 +1,37 @@
 """The offline checker: a ledger (LEDGER.md) in, a verdict and its evidence out.
 
-`check(conn)` reads each big table once, in chunks, feeding small reducers
-(one per analysis), then derives every result from what they kept. It only
-reads SQLite: no Docker, no network, so a ledger copied to a laptop checks
-the same as on the harness host.
+`check(conn)` checks the contract's rules on every table, then lets SQLite
+answer through indexes (`tables`): one pass over every send row joined with
+its receives (`joined`) yields integer keys that numpy counts, and the
+values that need a closer look are few and looked up. It only reads SQLite:
+no Docker, no network, so a ledger copied to a laptop checks the same as on
+the harness host.
 """
 from __future__ import annotations
 
-import gc
 import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
+
 from chaoskit import ledger
 from chaoskit.checker import (
-    availability, examples, faults, latency, order, queue, results, source, tally, timeline, values, verdict,
+    availability, examples, faults, joined, latency, order, queue, results, source, tables, tally, timeline, values, verdict,
 )
 from chaoskit.ledger import LedgerError
 
-SENDS = source.Stream(
-    table="sends",
-    columns={
-        "value": "value",
-        "outcome": source.OUTCOME_CODE_SQL,
-        "invoke_ts": "invoke_ts",
-        "group_key": "group_key",
-        "group_ok_complete": order.GROUP_OK_COMPLETE_SQL,
-        "tally": tally.key_sql(
-            source.floor_sql("invoke_ts"),
-            source.OUTCOME_CODE_SQL,
-            latency.index_sql("CAST((complete_ts - invoke_ts) * 1000000 AS INTEGER)"),
-        ),
-    },
-    rules=(
-        source.must_be_text("value"),
-        source.OUTCOME,
-        source.must_be_time("invoke_ts"),
-        source.may_be_time("complete_ts"),
-        source.may_be_text("group_key"),
-    ),
+SENDS_RULES = (
+    source.must_be_text("value"),
+    source.OUTCOME,
+    source.must_be_time("invoke_ts"),
+    source.may_be_time("complete_ts"),
+    source.may_be_text("group_key"),
 )
-RECEIVES = source.Stream(
-    table="receives",
-    columns={"value": "value", "ts": "ts", "second": source.floor_sql("ts")},
-    rules=(source.must_be_text("value"), source.must_be_time("ts")),
-)
+RECEIVES_RULES = (source.must_be_text("value"), source.must_be_time("ts"))
+FINAL_READS_RULES = (source.must_be_text("value"),)
 
 
 def check(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -55,7 +40,7 @@ def check(conn: sqlite3.Connection) -> dict[str, Any]:
     Raises LedgerError when a row breaks the contract (a NULL value, a
     timestamp that is not a number, an unknown outcome, ...).
     """
-    with _no_cycle_collection(), _one_snapshot(conn):
+    with _one_snapshot(conn), tables.prepared(conn):
         return _check(conn)
 
 
@@ -63,33 +48,36 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
     meta = source.read_meta(conn)
     fault_list = faults.read(conn)
     completeness = verdict.Completeness.of(meta, fault_list)
-
-    send_values, grouped, outcomes = values.SendValues(), order.GroupedSends(), availability.SendOutcomes()
-    send_tally = source.Count("tally")
-    source.run(conn, SENDS, [send_values, grouped, outcomes, send_tally])
-    receive_values, receive_seconds = values.ReceiveValues(), source.Count("second")
-    source.run(conn, RECEIVES, [receive_values, receive_seconds])
-
-    final_reads = None
+    source.validate(conn, "sends", SENDS_RULES)
+    source.validate(conn, "receives", RECEIVES_RULES)
     if completeness.final_read_complete:
         if not source.has_table(conn, "final_reads"):
             raise LedgerError("meta final_read_complete is 'true' but table 'final_reads' is missing")
-        final_reads = queue.read_final_reads(conn)
+        source.validate(conn, "final_reads", FINAL_READS_RULES)
 
-    invoked = values.sent_times(send_values, receive_values)
-    queue_result = queue.analyse(send_values, receive_values, invoked, final_reads)
-    violations = order.violations(conn, grouped, send_values, receive_values)
+    rows = joined.read(conn)
+    found = values.read(conn)
+    queue_result = queue.analyse(conn, rows, found, completeness.final_read_complete)
+    violations = order.violations(conn, rows, found)
+    send_tally = tally.Tally.of(rows.tally)
     return results.assemble(
         verdict=verdict.decide(queue_result, len(violations), completeness, meta),
         queue=queue_result,
         violations=violations,
         completeness=completeness,
-        examples=examples.build(conn, queue_result.anomalies(), receive_values, fault_list),
-        availability=availability.report(outcomes, fault_list),
-        latency=latency.report(send_tally.counts, latency.end_to_end(invoked, receive_values.first)),
-        timeline=timeline.report(send_tally.counts, receive_seconds.counts),
+        examples=examples.build(conn, queue_result.anomalies(), fault_list),
+        availability=availability.report(conn, fault_list),
+        latency=latency.report(send_tally, _end_to_end(conn, rows, found)),
+        timeline=timeline.report(send_tally, timeline.receive_seconds(conn)),
         meta=meta,
     )
+
+
+def _end_to_end(conn: sqlite3.Connection, rows: joined.SendRows, found: values.Values) -> tally.Tally:
+    """Tally of end-to-end latencies: the pass's, for values sent once, and the re-sent values'."""
+    once = values.not_resent(found, rows.rowid) & (rows.e2e != joined.NONE)
+    resent = values.resent_e2e(found, values.receipts(conn, found.resent))
+    return tally.Tally.of(np.concatenate([rows.e2e[once], np.array(resent, dtype=np.int64)]))
 
 
 @contextmanager
@@ -104,18 +92,6 @@ def _one_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         conn.rollback()
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The reducers build millions of acyclic objects; cycle collection would only rescan them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_results(run: Path | str) -> tuple[dict[str, Any], Path]:

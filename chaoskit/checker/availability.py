@@ -8,58 +8,42 @@ at the last send's invoke_ts. A gap belongs to every fault whose window
 [start_ts, end_ts] (end_ts NULL: never healed, open-ended) contains its
 start; gaps that begin outside every fault window are reported apart.
 
-Only the sorted `ok` invoke times are kept (floats shared with the value
-index); the non-`ok` ones are few in any run worth checking.
+Only the instants at which a send did not end `ok` are read, few in any
+run worth checking, each with the first `ok` send at or after it, found in
+sends(outcome, invoke_ts).
 """
 from __future__ import annotations
 
 import bisect
 import math
+import sqlite3
 import statistics
 from dataclasses import dataclass
-from itertools import compress
-from operator import not_
-from typing import Sequence
 
 from chaoskit.checker.faults import Fault
 
 WINDOW_CAP = 100  # windows listed per fault (and outside faults); totals use all of them
 
-
-class SendOutcomes:
-    """Reducer over sends (invoke_ts, outcome code)."""
-
-    columns = ("invoke_ts", "outcome")
-
-    def __init__(self) -> None:
-        self.ok: list[float] = []
-        self.not_ok: list[float] = []
-        self.last_invoke = -math.inf
-
-    def feed(self, columns: Sequence[tuple]) -> None:
-        invoke, outcome = columns
-        self.ok.extend(compress(invoke, map(not_, outcome)))  # outcome code OK is 0
-        self.not_ok.extend(compress(invoke, outcome))
-        self.last_invoke = max(self.last_invoke, max(invoke))
+# Each instant a send did not end ok, by time, with the invoke_ts of the first ok send at or after it.
+_UNAVAILABLE_SQL = """SELECT t, (SELECT min(invoke_ts) FROM sends WHERE outcome = 'ok' AND invoke_ts >= t)
+FROM (SELECT DISTINCT invoke_ts AS t FROM sends WHERE outcome IN ('fail', 'info')) ORDER BY t"""
 
 
-def gaps(outcomes: SendOutcomes) -> list[tuple[float, float]]:
+def gaps(conn: sqlite3.Connection) -> list[tuple[float, float]]:
     """Every gap as (start, end), in start order."""
-    ok = sorted(outcomes.ok)
     found: list[tuple[float, float]] = []
     start, end = None, math.inf  # the open gap, and the first ok invoke after its latest send
-    for t in sorted(set(outcomes.not_ok)):
-        after = bisect.bisect_left(ok, t)
-        if after < len(ok) and ok[after] == t:
+    for t, ok in conn.execute(_UNAVAILABLE_SQL):
+        if ok == t:
             continue  # an ok send at the same instant: available
         if start is not None and t < end:
             continue  # no ok send since the gap's previous send: same gap
         if start is not None:
             found.append((start, end))
-        start = t
-        end = ok[after] if after < len(ok) else math.inf
+        start, end = t, (math.inf if ok is None else ok)
     if start is not None:
-        found.append((start, outcomes.last_invoke if end == math.inf else end))
+        last = conn.execute("SELECT max(invoke_ts) FROM sends").fetchone()[0]
+        found.append((start, last if end == math.inf else end))
     return found
 
 
@@ -94,9 +78,9 @@ class Windows:
         }
 
 
-def report(outcomes: SendOutcomes, faults: list[Fault]) -> dict:
+def report(conn: sqlite3.Connection, faults: list[Fault]) -> dict:
     """The results.json `availability` section: one entry per fault, then gaps outside faults."""
-    found = gaps(outcomes)
+    found = gaps(conn)
     starts = [start for start, _ in found]
     inside = bytearray(len(found))
     per_fault = []

@@ -9,22 +9,23 @@ one day, a negative one as zero. Reported in seconds, each value being the
 top of its bucket, as HdrHistogram reports them.
 
 A bucket is named by its HdrHistogram counts index, computed where the
-values are: in SQL for sends (`index_sql`) and in Python for end-to-end
-(`end_to_end`). Overall percentiles come from an HdrHistogram fed the bucket
-counts. Per-second percentiles apply HdrHistogram's rule to each second's
-sparse counts (`percentiles`): querying one HdrHistogram per second would walk
-its whole count array in Python for every second of the run. Two significant
+values are: in SQL (`index_sql`) in the pass over send rows, and in Python
+(`index`) for the few values sent more than once. Overall percentiles come
+from an HdrHistogram fed the bucket counts. Per-second percentiles apply
+HdrHistogram's rule (`percentiles`) to each second's sparse counts, every
+second at once in numpy: querying one HdrHistogram per second would walk its
+whole count array in Python for every second of the run. Two significant
 digits keep a second's counts to a few hundred buckets.
 """
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
 from typing import Mapping, Sequence
 
+import numpy as np
 from hdrh.histogram import HdrHistogram
 
 from chaoskit.checker import tally
+from chaoskit.checker.tally import Tally
 
 HIGHEST_US = 86_400_000_000  # one day
 PERCENTILES = (50.0, 95.0, 99.0)
@@ -70,20 +71,31 @@ def _top_of(bucket: int) -> float:
     return _SHAPE.get_highest_equivalent_value(_SHAPE.get_value_from_index(bucket)) / 1e6
 
 
+_TOPS = np.array([_top_of(bucket) for bucket in range(_TOP + 1)])
+
+
 def percentiles(counts: Mapping[int, int], wanted: Sequence[float]) -> list[float]:
     """Percentiles (seconds) of bucket counts by HdrHistogram's rule: the top of the bucket
-    where the running count first reaches round(p% of the total), at least 1."""
-    total = sum(counts.values())
-    ordered = sorted(counts.items())
-    out: list[float] = []
-    position, running = 0, 0
+    where the running count first reaches round(p% of the total), at least 1; in `sorted(wanted)` order."""
+    buckets = np.array(sorted(counts), dtype=np.int64)
+    found = _grouped_percentiles(np.zeros(len(buckets), np.int64), buckets, np.array([counts[b] for b in buckets.tolist()]), wanted)
+    return [float(column[0]) for column in found[1]]
+
+
+def _grouped_percentiles(
+    groups: np.ndarray, buckets: np.ndarray, counts: np.ndarray, wanted: Sequence[float]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """`percentiles` of each group at once: rows sorted by group, then bucket.
+    Returns the groups and, per wanted percentile in sorted order, one value per group."""
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    totals = np.add.reduceat(counts, starts)
+    running = np.cumsum(counts)
+    before = running[starts] - counts[starts]
+    out = []
     for p in sorted(wanted):
-        target = max(int(p * total / 100 + 0.5), 1)
-        while running < target:
-            running += ordered[position][1]
-            position += 1
-        out.append(_top_of(ordered[position - 1][0]))
-    return out
+        target = np.maximum((p * totals / 100 + 0.5).astype(np.int64), 1)  # int(): the same float steps as in Python
+        out.append(_TOPS[buckets[np.searchsorted(running, before + target)]])  # first running count >= target
+    return groups[starts], out
 
 
 def summarize(counts: Mapping[int, int]) -> dict:
@@ -101,41 +113,23 @@ def summarize(counts: Mapping[int, int]) -> dict:
     return summary
 
 
-def end_to_end(invoked: Sequence[float | None], first_receive: Mapping[str, float]) -> Counter[int]:
-    """Tally of first receive minus earliest invoke per value, keyed like sends.
-
-    `invoked` is the earliest invoke of each received value, in the order of
-    `first_receive` (None: never sent).
-    """
-    floor, key = math.floor, tally.key
-    return Counter(
-        key(floor(invoke), index(int((received - invoke) * 1_000_000)))  # truncated, like the CAST for sends
-        for received, invoke in zip(first_receive.values(), invoked)
-        if invoke is not None
-    )
-
-
-def report(sends: Counter[int], e2e: Counter[int]) -> dict:
+def report(sends: Tally, e2e: Tally) -> dict:
     """The results.json `latency` section from the sends tally and the end-to-end tally."""
-    send_seconds, e2e_seconds = tally.latencies(sends), tally.latencies(e2e)
-    rows = []
-    for second in sorted(send_seconds.keys() | e2e_seconds.keys()):
+    rows: dict[int, dict] = {}
+    overall = {}
+    for name, samples in (("send", tally.latencies(sends)), ("e2e", tally.latencies(e2e))):
+        buckets = samples.codes - tally.LATENCY
+        if len(buckets):
+            seconds, found = _grouped_percentiles(samples.seconds, buckets, samples.counts, PER_SECOND_PERCENTILES)
+            for second, *values in zip(seconds.tolist(), *(column.tolist() for column in found)):
+                rows.setdefault(second, {})[name] = values
+        totals = np.bincount(buckets, weights=samples.counts) if len(buckets) else np.zeros(0)
+        overall[name] = {b: int(totals[b]) for b in np.flatnonzero(totals).tolist()}
+    per_second = []
+    for second in sorted(rows):
         row: dict = {"t": second}
-        for name, seconds in (("send", send_seconds), ("e2e", e2e_seconds)):
-            counts = seconds.get(second)
-            found = percentiles(counts, PER_SECOND_PERCENTILES) if counts else [None] * len(PER_SECOND_PERCENTILES)
+        for name in ("send", "e2e"):
+            found = rows[second].get(name, [None] * len(PER_SECOND_PERCENTILES))
             row.update({f"{name}_p{p:g}": v for p, v in zip(PER_SECOND_PERCENTILES, found)})
-        rows.append(row)
-    return {
-        "send": summarize(_overall(send_seconds)),
-        "end_to_end": summarize(_overall(e2e_seconds)),
-        "per_second": rows,
-    }
-
-
-def _overall(per_second: Mapping[int, Mapping[int, int]]) -> dict[int, int]:
-    total: dict[int, int] = defaultdict(int)
-    for counts in per_second.values():
-        for bucket, count in counts.items():
-            total[bucket] += count
-    return total
+        per_second.append(row)
+    return {"send": summarize(overall["send"]), "end_to_end": summarize(overall["e2e"]), "per_second": per_second}

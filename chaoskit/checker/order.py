@@ -8,81 +8,24 @@ violation. A value whose `ok` rows all lack complete_ts never meets that
 condition. A value whose rows name different groups belongs to the smallest
 group key.
 
-The pass over sends keeps each grouped row as it comes, per group; a value
-sent more than once (rare) is folded into one row afterwards, from all of its
-rows, `ok` completions without a group included.
+The pass over send rows (`joined`) delivers the grouped rows in exactly
+that order, each with the image of its value's first receive. A value sent
+more than once (rare) is left out of the rows and put back as one entry,
+after the row that precedes it in the order. Images keep the order of
+times, so only a pair whose images do not rise can be a violation: numpy
+screens every pair, and the few candidates are judged on their exact times.
 """
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from functools import partial
-from itertools import compress, pairwise
-from operator import is_not
-from typing import Iterable, Sequence
+from typing import Iterable
 
-from chaoskit.checker import source
-from chaoskit.checker.values import ReceiveValues, SendValues
+import numpy as np
 
-# SQL for the column GroupedSends reads: complete_ts of `ok` rows with a group, else NULL.
-GROUP_OK_COMPLETE_SQL = "CASE WHEN outcome = 'ok' AND group_key IS NOT NULL THEN complete_ts END"
-
-_present = partial(is_not, None)
-
-
-class GroupedSends:
-    """Reducer over sends (value, group_key, invoke_ts, group_ok_complete).
-
-    groups: group key -> (invoke_ts list, value list, ok complete_ts-or-None list), one
-    entry per grouped row; parallel lists, as a tuple per row would cost 64 bytes more.
-    """
-
-    columns = ("value", "group_key", "invoke_ts", "group_ok_complete")
-
-    def __init__(self) -> None:
-        self.groups: dict[str, tuple[list[float], list[str], list[float | None]]] = {}
-
-    def feed(self, columns: Sequence[tuple]) -> None:
-        value, group, invoke, ok_complete = columns
-        present = list(map(_present, group))
-        if not any(present):
-            return
-        groups = self.groups
-        picked = (compress(column, present) for column in (group, invoke, value, ok_complete))
-        for key, i, v, done in zip(*picked):
-            lists = groups.get(key) or groups.setdefault(key, ([], [], []))
-            lists[0].append(i)
-            lists[1].append(v)
-            lists[2].append(done)
-
-
-Row = tuple[float, str, float | None]  # invoke_ts, value, ok complete_ts
-
-
-def _rows(conn: sqlite3.Connection, grouped: GroupedSends, sends: SendValues) -> dict[str, Iterable[Row]]:
-    """Each group's rows, a value sent more than once (rare) folded into one row: its smallest
-    group, earliest invoke and earliest `ok` completion over all of its rows."""
-    rows: dict[str, Iterable[Row]] = {key: zip(*lists) for key, lists in grouped.groups.items()}
-    if not sends.resent:
-        return rows
-    group_of: dict[str, str] = {}  # resent value -> its smallest group
-    for key in sorted(grouped.groups):
-        found = sends.resent.intersection(grouped.groups[key][1])
-        if found:
-            rows[key] = [row for row in rows[key] if row[1] not in found]
-            for value in found:
-                group_of.setdefault(value, key)
-    if not group_of:
-        return rows
-    done = dict(source.lookup(
-        conn,
-        "SELECT value, MIN(complete_ts) FROM sends WHERE outcome = 'ok' AND complete_ts IS NOT NULL"
-        f" AND value IN {source.LOOKUP} GROUP BY value",
-        group_of,
-    ))
-    for value, key in group_of.items():
-        rows[key].append((sends.invoke[value], value, done.get(value)))
-    return rows
+from chaoskit.checker import source, values
+from chaoskit.checker.joined import IMAGE_SCALE, NONE, SendRows
+from chaoskit.checker.values import Receipt, Values
 
 
 @dataclass(frozen=True)
@@ -96,20 +39,92 @@ class Violation:
     b_first_receive_ts: float
 
 
-def violations(
-    conn: sqlite3.Connection, grouped: GroupedSends, sends: SendValues, receives: ReceiveValues
-) -> list[Violation]:
+@dataclass(frozen=True)
+class _Entry:
+    """A value of a group's sequence, with its exact times."""
+
+    value: str
+    invoke_ts: float
+    done_ts: float | None
+    first_ts: float
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """A value sent more than once, put back into its group after pass row `after` (-1: first)."""
+
+    group: int  # index into the group keys
+    after: int
+    entry: _Entry
+
+
+def violations(conn: sqlite3.Connection, rows: SendRows, found: Values) -> list[Violation]:
     """Every order violation, sorted by group, then by invoke order within it."""
-    received, unacknowledged = receives.first.get, sends.unacknowledged
-    found = []
-    for key, rows in sorted(_rows(conn, grouped, sends).items()):
-        # Rows arrive nearly in invoke order, which Timsort sorts in about one pass.
-        sequence = sorted(
-            (invoke, value, done, first)
-            for invoke, value, done in rows
-            if (first := received(value)) is not None and value not in unacknowledged
-        )
-        for (a_invoke, a, a_done, a_first), (b_invoke, b, _, b_first) in pairwise(sequence):
-            if a_done is not None and a_done <= b_invoke and b_first < a_first:
-                found.append(Violation(key, a, b, a_invoke, b_invoke, a_first, b_first))
-    return found
+    groups, sizes = _groups(conn)
+    rowid = rows.grouped_rowid
+    member = np.flatnonzero((rows.first != NONE) & values.not_resent(found, rowid))
+    folded = _folded(conn, found, rowid, groups)
+    # Each entry's place: group, then position (pass row i at 2i, a folded value at 2i + 1 after
+    # the row i before it), then rank among values folded at the same place. `who` names an entry:
+    # a rowid, or -1 - k for folded[k].
+    group = np.concatenate([np.repeat(np.arange(len(groups)), sizes)[member], _ints(f.group for f in folded)])
+    position = np.concatenate([2 * member, _ints(2 * f.after + 1 for f in folded)])
+    rank = np.concatenate([np.zeros(len(member), np.int64), np.arange(len(folded))])
+    image = np.concatenate([rows.first[member], _ints(int(f.entry.first_ts * IMAGE_SCALE) for f in folded)])  # as image_sql
+    who = np.concatenate([rowid[member], -1 - np.arange(len(folded))])
+    order = np.lexsort((rank, position, group))
+    who, image, group = who[order], image[order], group[order]
+    # Screening: b first received before a needs image(b) <= image(a).
+    pairs = [(int(who[i]), int(who[i + 1]), groups[group[i]])
+             for i in np.flatnonzero((group[1:] == group[:-1]) & (image[1:] <= image[:-1]))]
+    entries = _entries(conn, {w for a, b, _ in pairs for w in (a, b) if w >= 0})
+    entries.update({-1 - k: f.entry for k, f in enumerate(folded)})
+    found_violations = []
+    for a, b, key in pairs:
+        x, y = entries[a], entries[b]
+        if x.done_ts is not None and x.done_ts <= y.invoke_ts and y.first_ts < x.first_ts:
+            found_violations.append(Violation(key, x.value, y.value, x.invoke_ts, y.invoke_ts, x.first_ts, y.first_ts))
+    return found_violations
+
+
+def _ints(items: Iterable[int]) -> np.ndarray:
+    return np.array(list(items), dtype=np.int64)
+
+
+def _groups(conn: sqlite3.Connection) -> tuple[list[str], list[int]]:
+    """Group keys in the pass's order, and the send rows of each."""
+    found = conn.execute(
+        "SELECT group_key, count(*) FROM sends WHERE group_key IS NOT NULL GROUP BY group_key ORDER BY group_key"
+    ).fetchall()
+    return [g for g, _ in found], [n for _, n in found]
+
+
+def _entries(conn: sqlite3.Connection, rowids: set[int]) -> dict[int, _Entry]:
+    """rowid -> the exact entry of a value sent once."""
+    rows = source.lookup(
+        conn, f"SELECT rowid, value, invoke_ts, CASE WHEN outcome = 'ok' THEN complete_ts END FROM sends WHERE rowid IN {source.LOOKUP}",
+        rowids,
+    )
+    first = values.receipts(conn, (r[1] for r in rows))
+    return {rowid: _Entry(value, invoke, done, first[value].first_ts) for rowid, value, invoke, done in rows}
+
+
+def _folded(conn: sqlite3.Connection, found: Values, rowid: np.ndarray, groups: list[str]) -> list[_Folded]:
+    """The acknowledged, received, grouped values sent more than once, in sequence order."""
+    if not found.resent:
+        return []
+    received: dict[str, Receipt] = values.receipts(conn, found.resent)
+    group_index = {g: i for i, g in enumerate(groups)}
+    by_rowid = np.argsort(rowid)  # pass row of a rowid: by_rowid[searchsorted(rowid[by_rowid], it)]
+    folded = []
+    for value, r in found.resent.items():
+        if r.group is None or not r.acknowledged or value not in received:
+            continue
+        before = conn.execute(  # the last row of its group before it, in the pass's order
+            "SELECT rowid FROM sends WHERE group_key = ? AND (invoke_ts, value) < (?, ?)"
+            " ORDER BY group_key DESC, invoke_ts DESC, value DESC LIMIT 1",
+            (r.group, r.invoke_ts, value),
+        ).fetchone()
+        after = int(by_rowid[np.searchsorted(rowid[by_rowid], before[0])]) if before else -1
+        folded.append(_Folded(group_index[r.group], after, _Entry(value, r.invoke_ts, r.done_ts, received[value].first_ts)))
+    return sorted(folded, key=lambda f: (f.group, f.after, f.entry.invoke_ts, f.entry.value))

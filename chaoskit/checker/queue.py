@@ -1,17 +1,23 @@
-"""Total-queue anomalies, exactly as LEDGER.md defines them, over distinct values."""
+"""Total-queue anomalies, exactly as LEDGER.md defines them, over distinct values.
+
+Counts come from the pass over send rows (which of them were received, how
+often) and the few exceptional values (`values`); a list of values is read
+only when its count says it is not empty, as a merge of two indexes
+(`EXCEPT`), already sorted.
+"""
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from functools import partial
-from itertools import compress
-from operator import is_
 
-from chaoskit.checker import source
-from chaoskit.checker.values import ReceiveValues, SendValues
+import numpy as np
 
-_is_none = partial(is_, None)
-FINAL_READS = source.Stream(table="final_reads", columns={"value": "value"}, rules=(source.must_be_text("value"),))
+from chaoskit.checker import source, values
+from chaoskit.checker.joined import SendRows
+from chaoskit.checker.values import Values
+
+# Values with an ok row: the planner keeps to sends(value, outcome), whose order EXCEPT merges in.
+_ACKNOWLEDGED = "SELECT value FROM sends WHERE +outcome = 'ok'"
 
 
 @dataclass(frozen=True)
@@ -42,51 +48,38 @@ class QueueResult:
         }
 
 
-class _ValueSet:
-    """Reducer collecting distinct values."""
-
-    columns = ("value",)
-
-    def __init__(self) -> None:
-        self.values: set[str] = set()
-
-    def feed(self, columns: tuple) -> None:
-        self.values.update(columns[0])
-
-
-def read_final_reads(conn: sqlite3.Connection) -> set[str]:
-    """Distinct values found by the final read (the table must exist)."""
-    collect = _ValueSet()
-    source.run(conn, FINAL_READS, [collect])
-    return collect.values
-
-
-def analyse(
-    sends: SendValues, receives: ReceiveValues, invoked: list[float | None], final_reads: set[str] | None
-) -> QueueResult:
-    """The contract's queue anomalies.
-
-    `invoked` is `values.sent_times` (None for a received value never sent);
-    `final_reads` is None when the final read is not to be checked. Only
-    small sets are walked unless something is missing: the lost values are
-    looked for among a million only when their count is not zero.
-    """
-    attempted = sends.invoke.keys()
-    received = receives.first.keys()
-    unacknowledged = sends.unacknowledged  # acknowledged = attempted - unacknowledged
-    ok_count = len(invoked) - invoked.count(None)
-    recovered = unacknowledged & received
-    lost_count = (len(attempted) - ok_count) - (len(unacknowledged) - len(recovered))
+def analyse(conn: sqlite3.Connection, rows: SendRows, found: Values, final_read: bool) -> QueueResult:
+    """The contract's queue anomalies; lost_in_store only if `final_read` (the table must exist)."""
+    once = values.not_resent(found, rows.rowid)
+    resent = values.receipts(conn, found.resent)
+    ok_count = int(np.count_nonzero(rows.receives[once])) + len(resent)
+    matched = int(rows.receives[once].sum()) + sum(r.count for r in resent.values())
+    receive_rows = conn.execute("SELECT count(*) FROM receives").fetchone()[0]
+    unexpected: list[str] = []
+    if receive_rows > matched:  # receive rows of values never sent
+        unexpected = _listed(conn, "SELECT value FROM receives EXCEPT SELECT value FROM sends ORDER BY 1")
+    strays = values.receipts(conn, unexpected)
+    twice = rows.rowid[once & (rows.receives > 1)].tolist()
+    duplicated = [v for (v,) in source.lookup(conn, f"SELECT value FROM sends WHERE rowid IN {source.LOOKUP}", twice)]
+    duplicated += [v for receipts in (resent, strays) for v, r in receipts.items() if r.count > 1]
+    recovered = sorted(found.recovered)
+    acknowledged_count = found.attempted - len(found.unacknowledged)
+    lost_count = acknowledged_count - (ok_count - len(recovered))
     return QueueResult(
-        attempt_count=len(attempted),
-        acknowledged_count=len(attempted) - len(unacknowledged),
-        received_count=len(received),
+        attempt_count=found.attempted,
+        acknowledged_count=acknowledged_count,
+        received_count=ok_count + len(unexpected),
         ok_count=ok_count,
-        lost=sorted((attempted - received) - unacknowledged) if lost_count else [],
-        unexpected=sorted(compress(received, map(_is_none, invoked))) if ok_count < len(received) else [],
-        recovered=sorted(recovered),
-        failed_delivered=sorted((sends.failed - sends.uncertain) & recovered),
-        lost_in_store=None if final_reads is None else sorted((attempted - final_reads) - unacknowledged),
-        duplicated=sorted(receives.deliveries),
-        duplicate_deliveries=receives.rows - len(received),
+        lost=_listed(conn, f"{_ACKNOWLEDGED} EXCEPT SELECT value FROM receives ORDER BY 1") if lost_count else [],
+        unexpected=unexpected,
+        recovered=recovered,
+        failed_delivered=sorted(found.failed.intersection(recovered)),
+        lost_in_store=_listed(conn, f"{_ACKNOWLEDGED} EXCEPT SELECT value FROM final_reads ORDER BY 1") if final_read else None,
+        duplicated=sorted(duplicated),
+        duplicate_deliveries=receive_rows - ok_count - len(unexpected),
     )
+
+
+def _listed(conn: sqlite3.Connection, sql: str) -> list[str]:
+    # sorted() as well: Python's order of strings is the one results.json promises
+    return sorted(v for (v,) in conn.execute(sql))

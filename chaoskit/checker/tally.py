@@ -3,16 +3,17 @@
 The code says what was counted: OK (0) an `ok` send with no complete_ts,
 FAIL (1) a `fail` send, INFO (2) an `info` send, and LATENCY + i an `ok`
 send (or an end-to-end sample) whose latency lies in HdrHistogram bucket
-index i (a few thousand). One small integer per row lets SQLite build the key and
-a Counter count a million sends in C; the timeline and the latency report
+index i (a few thousand). One small integer per row lets SQLite build the
+key and numpy count a million of them; the timeline and the latency report
 both read their numbers out of the same tally.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Mapping
+from dataclasses import dataclass
 
-from chaoskit.checker.source import FAIL, INFO, OK
+import numpy as np
+
+from chaoskit.checker.source import OK
 
 SHIFT = 16
 _CODE = (1 << SHIFT) - 1
@@ -32,20 +33,39 @@ def key_sql(second: str, outcome_code: str, bucket: str) -> str:
     )
 
 
-def outcomes(counts: Mapping[int, int]) -> dict[int, list[int]]:
+@dataclass(frozen=True)
+class Tally:
+    """How many times each key occurred: `keys` ascending (so by second, then code), `counts` alongside."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> Tally:
+        found, counts = np.unique(keys, return_counts=True)
+        return cls(found, counts)
+
+    @property
+    def seconds(self) -> np.ndarray:
+        return self.keys >> SHIFT
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self.keys & _CODE
+
+
+def outcomes(tally: Tally) -> dict[int, list[int]]:
     """{second: [ok, fail, info] send counts}."""
-    seconds: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for k, count in counts.items():
-        code = k & _CODE
-        seconds[k >> SHIFT][OK if code >= LATENCY else code] += count
+    kinds = np.where(tally.codes >= LATENCY, OK, tally.codes)
+    slots, at = np.unique(tally.seconds * 3 + kinds, return_inverse=True)
+    totals = np.bincount(at, weights=tally.counts).astype(np.int64)  # exact: counts are far below 2**53
+    seconds: dict[int, list[int]] = {}
+    for slot, count in zip(slots.tolist(), totals.tolist()):
+        seconds.setdefault(slot // 3, [0, 0, 0])[slot % 3] += count
     return seconds
 
 
-def latencies(counts: Mapping[int, int]) -> dict[int, dict[int, int]]:
-    """{second: {bucket: count}} of the latency samples."""
-    seconds: dict[int, dict[int, int]] = defaultdict(dict)
-    for k, count in counts.items():
-        code = k & _CODE
-        if code >= LATENCY:
-            seconds[k >> SHIFT][code - LATENCY] = count
-    return seconds
+def latencies(tally: Tally) -> Tally:
+    """The latency samples alone; their code minus LATENCY is the bucket."""
+    keep = tally.codes >= LATENCY
+    return Tally(tally.keys[keep], tally.counts[keep])

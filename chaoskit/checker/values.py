@@ -1,115 +1,106 @@
-"""Distinct values: what the sends and receives tables say about each payload id.
+"""Distinct values: what the pass over send rows cannot tell about each payload id.
 
-The contract's anomalies are set algebra over distinct values, and the
-order and latency checks need each value's earliest invoke and first
-receive. Two reducers fold the rows into exactly that: dicts keyed by value
-(their keys are the sets) plus small sets of the values that had a `fail`
-or `info` row. Hash sets beat SQLite's GROUP BY here: SQLite sorts, and a
-sort of a million strings costs several bare scans (see docs/checker.md).
+The pass (`joined`) sees send rows. A value normally has one; the values
+with several (re-sent) and the values without an `ok` row are few, found
+with indexes, and looked at one by one here, with their exact times.
 """
 from __future__ import annotations
 
-from itertools import compress
-from operator import not_
-from typing import Sequence
+import math
+import sqlite3
+from dataclasses import dataclass
+from typing import Iterable
 
-from chaoskit.checker.source import FAIL
+import numpy as np
 
-
-def fold_min(target: dict, keys: Sequence, values: Sequence) -> list:
-    """target[k] = min(target[k], v) for each pair; returns one entry per key seen before.
-
-    C speed while no key repeats within `keys` (one send, one receive per value).
-    """
-    fresh = dict(zip(keys, values))
-    if len(fresh) == len(keys):
-        again = list(fresh.keys() & target.keys())
-        for key in again:
-            if target[key] < fresh[key]:
-                fresh[key] = target[key]
-        target.update(fresh)
-        return again
-    again = []
-    get = target.get
-    for key, value in zip(keys, values):
-        old = get(key)
-        if old is None:
-            target[key] = value
-        else:
-            again.append(key)
-            if value < old:
-                target[key] = value
-    return again
+from chaoskit.checker import latency, source, tally
 
 
-class SendValues:
-    """Reducer over sends (value, outcome code, invoke_ts).
+@dataclass(frozen=True)
+class Resent:
+    """A value with several send rows, folded into one (LEDGER.md)."""
 
-    invoke: value -> earliest invoke_ts (its keys are the attempted values);
-    failed / uncertain: values with a `fail` / `info` row;
-    resent: values with more than one row;
-    unacknowledged: values without an `ok` row (attempted minus acknowledged).
-
-    Acknowledged values are nearly all of them, so only the exceptions are
-    kept: a value with a non-`ok` row is acknowledged if it also has an `ok`
-    row, in the same chunk, a later one, or an earlier one (then it was
-    already in `invoke` without a non-`ok` row).
-    """
-
-    columns = ("value", "outcome", "invoke_ts")
-
-    def __init__(self) -> None:
-        self.invoke: dict[str, float] = {}
-        self.failed: set[str] = set()
-        self.uncertain: set[str] = set()
-        self.resent: set[str] = set()
-        self._not_ok: set[str] = set()
-        self._also_ok: set[str] = set()
-
-    def feed(self, columns: Sequence[tuple]) -> None:
-        value, outcome, invoke = columns
-        not_ok = list(compress(zip(value, outcome), outcome))  # outcome code OK is 0
-        if not_ok:
-            self._also_ok.update(v for v, _ in not_ok if v in self.invoke and v not in self._not_ok)
-            for v, o in not_ok:
-                (self.failed if o == FAIL else self.uncertain).add(v)
-                self._not_ok.add(v)
-        if self._not_ok:
-            self._also_ok.update(self._not_ok.intersection(compress(value, map(not_, outcome))))
-        self.resent.update(fold_min(self.invoke, value, invoke))
-
-    @property
-    def unacknowledged(self) -> set[str]:
-        return self._not_ok - self._also_ok
+    group: str | None  # the smallest group_key of its rows
+    invoke_ts: float  # the earliest invoke
+    done_ts: float | None  # the earliest complete_ts of an `ok` row
+    acknowledged: bool
 
 
-class ReceiveValues:
-    """Reducer over receives (value, ts).
-
-    first: value -> earliest receive ts (its keys are the received values);
-    deliveries: value -> receive count, for values received more than once;
-    rows: receive rows in all.
-    """
-
-    columns = ("value", "ts")
-
-    def __init__(self) -> None:
-        self.first: dict[str, float] = {}
-        self.deliveries: dict[str, int] = {}
-        self.rows = 0
-
-    def feed(self, columns: Sequence[tuple]) -> None:
-        value, ts = columns
-        self.rows += len(value)
-        deliveries = self.deliveries
-        for again in fold_min(self.first, value, ts):
-            deliveries[again] = deliveries.get(again, 1) + 1
+@dataclass(frozen=True)
+class Receipt:
+    first_ts: float
+    count: int
 
 
-def sent_times(sends: SendValues, receives: ReceiveValues) -> list[float | None]:
-    """The earliest invoke of each received value, in `receives.first` order (None: never sent).
+@dataclass(frozen=True)
+class Values:
+    attempted: int
+    unacknowledged: frozenset[str]  # values without an `ok` row
+    failed: frozenset[str]  # unacknowledged values every row of which failed
+    recovered: frozenset[str]  # unacknowledged values that were received
+    resent: dict[str, Resent]  # values with more than one send row
+    resent_rowids: np.ndarray  # every send row of those, ascending
 
-    The one probe of the sends index per received value; the queue counts and
-    end-to-end latency both read it.
-    """
-    return list(map(sends.invoke.get, receives.first))
+
+# Each value without an ok row (found among the few rows that did not end ok), whether one of its rows
+# is info (else all failed), and whether it was received.
+_UNACKNOWLEDGED_SQL = """SELECT value, max(outcome = 'info'), EXISTS (SELECT 1 FROM receives AS r WHERE r.value = s.value)
+FROM sends AS s
+WHERE outcome IN ('fail', 'info') AND NOT EXISTS (SELECT 1 FROM sends AS o WHERE o.value = s.value AND o.outcome = 'ok')
+GROUP BY value"""
+
+
+# Every row of each value sent more than once.
+_RESENT_SQL = """SELECT rowid, value, group_key, invoke_ts, outcome, complete_ts FROM sends
+WHERE value IN (SELECT value FROM sends GROUP BY value HAVING count(*) > 1)"""
+
+
+def read(conn: sqlite3.Connection) -> Values:
+    """Distinct values in sends, the re-sent ones and the unacknowledged ones."""
+    # Apart: count(*) alone is read off the b-tree. `value >= ''` holds for every (checked, text) value
+    # and keeps SQLite on sends(value, ...), in value order: distinct values counted without a sort.
+    rows = conn.execute("SELECT count(*) FROM sends").fetchone()[0]
+    attempted = conn.execute("SELECT count(DISTINCT value) FROM sends WHERE value >= ''").fetchone()[0]
+    by_value: dict[str, list[tuple]] = {}
+    if rows != attempted:
+        for row in conn.execute(_RESENT_SQL):
+            by_value.setdefault(row[1], []).append(row)
+    resent = {}
+    for value, mine in by_value.items():
+        groups = [r[2] for r in mine if r[2] is not None]
+        done = [r[5] for r in mine if r[4] == "ok" and r[5] is not None]
+        resent[value] = Resent(
+            group=min(groups) if groups else None,
+            invoke_ts=min(r[3] for r in mine),
+            done_ts=min(done) if done else None,
+            acknowledged=any(r[4] == "ok" for r in mine),
+        )
+    unacknowledged = conn.execute(_UNACKNOWLEDGED_SQL).fetchall()
+    return Values(
+        attempted=attempted,
+        unacknowledged=frozenset(v for v, _, _ in unacknowledged),
+        failed=frozenset(v for v, info, _ in unacknowledged if not info),
+        recovered=frozenset(v for v, _, received in unacknowledged if received),
+        resent=resent,
+        resent_rowids=np.array(sorted(r[0] for mine in by_value.values() for r in mine), dtype=np.int64),
+    )
+
+
+def receipts(conn: sqlite3.Connection, values: Iterable[str]) -> dict[str, Receipt]:
+    """value -> its first receive and receive count, for the given values that were received."""
+    return {v: Receipt(first, n) for v, first, n in source.lookup(
+        conn, f"SELECT value, min(ts), count(*) FROM receives WHERE value IN {source.LOOKUP} GROUP BY value", values)}
+
+
+def resent_e2e(values: Values, received: dict[str, Receipt]) -> list[int]:
+    """Tally keys of the end-to-end latency of the received re-sent values (first receive minus earliest invoke)."""
+    return [
+        tally.key(math.floor(r.invoke_ts), latency.index(int((received[v].first_ts - r.invoke_ts) * 1_000_000)))
+        for v, r in values.resent.items() if v in received
+    ]
+
+
+def not_resent(values: Values, rowid: np.ndarray) -> np.ndarray:
+    """Mask of the send rows whose value was sent once."""
+    return ~np.isin(rowid, values.resent_rowids)
+

@@ -1,0 +1,59 @@
+"""A ledger without chaoskit's indexes (another tool's, or an older chaoskit's) checks the same."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from hypothesis import given
+from test_checker_properties import SETTINGS, History, histories
+from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+
+from chaoskit import ledger
+from chaoskit.checker import check, tables
+
+
+def without_indexes(conn: sqlite3.Connection, keep: tuple[str, ...] = ()) -> None:
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        if name not in keep:
+            conn.execute(f"DROP INDEX {name}")
+
+
+@given(histories())
+@SETTINGS
+def test_results_are_the_same_without_indexes(h: History) -> None:
+    book = h.ledger()
+    indexed = book.check()
+    without_indexes(book.conn)
+    assert book.check() == indexed
+
+
+def test_an_older_chaoskit_ledger_with_only_the_value_index(book: Ledger) -> None:
+    book.send("a", invoke=1.0, group="g").send("b", invoke=2.0, group="g").send("b", "info", invoke=3.0)
+    book.receive("b", 3.0).receive("a", 4.0).receive("a", 5.0).receive("ghost", 6.0)
+    indexed = book.check()
+    without_indexes(book.conn)
+    book.conn.execute("CREATE INDEX sends_value ON sends(value)")
+    assert book.check() == indexed and indexed["order_violation_count"] == 1
+
+
+def test_a_foreign_file_is_left_as_it_was(book: Ledger) -> None:
+    book.sends("a", "b").receives("a", "a", "zz")
+    without_indexes(book.conn)
+    book.conn.commit()
+    before = hashlib.sha256(book.path.read_bytes()).hexdigest()
+    conn = ledger.open_for_read(book.path)
+    try:
+        results = check(conn)
+        assert conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0  # the copies are gone
+    finally:
+        conn.close()
+    assert (results["lost"], results["unexpected"], results["duplicated"]) == (["b"], ["zz"], ["a"])
+    assert hashlib.sha256(book.path.read_bytes()).hexdigest() == before
+
+
+def test_chaoskit_schema_has_every_wanted_index() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(ledger.SCHEMA_SQL)
+    wanted = tables.wanted()
+    assert ("sends_value", ("value", "outcome")) in wanted["sends"]  # the workloads amend send rows by value
+    assert all(tables._indexed(conn, table) for table in wanted)

@@ -26,6 +26,26 @@ prop() {  # $1: file, $2: key -> last value of key
   sed -n "s/^$2=//p" "$1" | tail -n 1
 }
 
+be32() {  # $1: a number -> its 4 big-endian bytes as printf escapes
+  printf '\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255))
+}
+
+registered() {  # $1: NameServers (a;b;c, host:port), $2: cluster -> has a broker of it registered at one?
+  # One remoting request each (GET_BROKER_CLUSTER_INFO, code 106), not an admin-tool
+  # JVM: the JVMs starting beside it share two cores.
+  local header='{"code":106,"language":"JAVA","version":0,"opaque":1,"flag":0,"extFields":{}}' addr
+  for addr in ${1//;/ }; do
+    exec 3<>"/dev/tcp/${addr%:*}/${addr#*:}" || continue
+    printf "$(be32 $((4 + ${#header})))$(be32 ${#header})%s" "$header" >&3
+    if grep -aq "\"clusterAddrTable\":{[^}]*\"$2\"" < <(timeout 1 cat <&3); then
+      exec 3<&-
+      return 0
+    fi
+    exec 3<&-
+  done
+  return 1
+}
+
 java_opts() {  # $1: heap
   echo "-Xms$1 -Xmx$1 -XX:MaxDirectMemorySize=256m -XX:+UseG1GC"\
     "-XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/data/logs"\
@@ -41,7 +61,9 @@ case "$ROLE" in
   namesrv)
     CONF=/data/conf/namesrv.properties
     render_properties "$CONF"
-    exec java $(java_opts "${JAVA_HEAP:-256m}") -cp "$LIB/*" \
+    # C1 only: a NameServer and its controller do little work, and C2's compiling
+    # at start-up competes with five other JVMs for two cores.
+    exec java $(java_opts "${JAVA_HEAP:-256m}") -XX:TieredStopAtLevel=1 -cp "$LIB/*" \
       org.apache.rocketmq.namesrv.NamesrvStartup -c "$CONF"
     ;;
   broker)
@@ -57,9 +79,9 @@ case "$ROLE" in
     CLUSTER=$(prop "$CONF" rocketMQClusterName)
     # The proxy exits if no broker of its cluster has registered yet
     # (it cannot create its heartbeat topic): wait for one.
-    until /opt/chaoskit/mqadmin clusterList -n "$NAMESRV" 2>/dev/null | grep -q "^$CLUSTER "; do
+    until registered "$NAMESRV" "$CLUSTER" 2>/dev/null; do
       echo "proxy: waiting for a broker of $CLUSTER to register at $NAMESRV"
-      sleep 2
+      sleep 1
     done
     TLS=""
     case "$ROCKETMQ_VERSION" in

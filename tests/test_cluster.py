@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from chaoskit.cluster import admin, compose, nodes
+from chaoskit.cluster import admin, compose, nodes, topics
 from chaoskit.cluster.topics import CLUSTER_NAME
 from conftest import assert_usage_error
 
@@ -126,6 +126,8 @@ def test_master_kill_elects_a_new_master_and_the_old_one_rejoins(cluster):
         assert after, f"no new master within {NEW_MASTER_BOUND_S} s of killing {old_master}"
         print(f"new master {after.master} after {elapsed:.1f} s (epoch {before.master_epoch} -> {after.master_epoch})")
         assert after.master_epoch > before.master_epoch
+        # The new master was a replica: it has the workload topics and groups, so sends go on.
+        assert topics.missing_on(next(n for n in cluster.nodes() if n.name == after.master)) == []
     finally:
         container.start()  # rejoin with its data
     rejoined = wait_for(lambda: (r := cluster.roles()).master != old_master and len(r.sync_state_set) == 2 and r,

@@ -65,7 +65,8 @@ def down(keep_data: bool = False) -> None:
     """Remove containers, network and volumes; and the node data unless asked to keep it."""
     # Every profile, so a third replica goes too.
     env_spec = ClusterSpec(replicas=3)
-    run(env_spec, "down", "-v", "--remove-orphans", "-t", "5")
+    # Data that is thrown away needs no clean shutdown: kill at once.
+    run(env_spec, "down", "-v", "--remove-orphans", "-t", "5" if keep_data else "0")
     if not keep_data:
         shutil.rmtree(state_dir() / "data", ignore_errors=True)
         shutil.rmtree(state_dir() / "conf", ignore_errors=True)

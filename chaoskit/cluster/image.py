@@ -7,6 +7,7 @@ our launcher and logging config (docker/).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -25,6 +26,8 @@ DEFAULT_VERSION = "5.5.0"
 DOCKER_DIR = Path(__file__).resolve().parents[2] / "docker"
 BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
 _VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
+_INPUTS = ("Dockerfile", "launch.sh", "mqadmin")  # plus conf/: what the image is built from
+INPUTS_LABEL = "io.chaoskit.inputs"
 
 Log = Callable[[str], None]
 
@@ -95,6 +98,14 @@ def resolve_jars(version: str, log: Log) -> Path:
     return dest
 
 
+def inputs_digest() -> str:
+    """A digest of the files docker/ builds the image from: an image with another one is out of date."""
+    digest = hashlib.sha256()
+    for path in [*(DOCKER_DIR / n for n in _INPUTS), *sorted((DOCKER_DIR / "conf").iterdir())]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def build_image(client: docker.DockerClient, version: str, log: Log) -> str:
     """Build chaoskit/rocketmq:<version>; returns the image id."""
     if not has_image(client, BASE_IMAGE):
@@ -102,21 +113,25 @@ def build_image(client: docker.DockerClient, version: str, log: Log) -> str:
     jars = resolve_jars(version, log)
     with tempfile.TemporaryDirectory(prefix="chaoskit-image-") as ctx:
         ctxp = Path(ctx)
-        for name in ("Dockerfile", "launch.sh", "mqadmin"):
+        for name in _INPUTS:
             shutil.copy2(DOCKER_DIR / name, ctxp / name)
         shutil.copytree(DOCKER_DIR / "conf", ctxp / "conf")
         shutil.copytree(jars, ctxp / "jars")
         log(f"building {image_tag(version)}")
         image, _ = client.images.build(path=ctx, tag=image_tag(version), rm=True, pull=False,
-                                       buildargs={"ROCKETMQ_VERSION": version, "BASE_IMAGE": BASE_IMAGE})
+                                       buildargs={"ROCKETMQ_VERSION": version, "BASE_IMAGE": BASE_IMAGE},
+                                       labels={INPUTS_LABEL: inputs_digest()})
     return image.id
 
 
 def ensure_image(client: docker.DockerClient, version: str, log: Log) -> str:
-    """The image id of chaoskit/rocketmq:<version>, building it if absent."""
+    """The image id of chaoskit/rocketmq:<version>, building it if absent or built from other docker/ files."""
     tag = image_tag(check_version(version))
     if has_image(client, tag):
-        return client.images.get(tag).id
+        image = client.images.get(tag)
+        if (image.labels or {}).get(INPUTS_LABEL) == inputs_digest():
+            return image.id
+        log(f"{tag} was built from other files in docker/: rebuilding it")
     return build_image(client, version, log)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import docker
 
-from chaoskit.cluster import compose, engine, ready, topics
+from chaoskit.cluster import compose, engine, ready
 from chaoskit.cluster import nodes as nodes_mod
 from chaoskit.cluster import roles as roles_mod
 from chaoskit.cluster.image import ensure_image
@@ -75,9 +75,11 @@ def up(spec: ClusterSpec, timeout: float = 240, log: Callable[[str], None] = pri
     expected = ready.Expected(brokers=tuple(spec.brokers))
     cluster = Cluster(client, spec.version, spec.replicas)
     try:
-        ready.wait(lambda: ready.check_roles(client, expected), max(deadline - time.monotonic(), 1))
+        roles = ready.wait(lambda: ready.check_roles(client, expected), max(deadline - time.monotonic(), 1))
         log("controllers have a leader; broker-a has a master and a full SyncStateSet")
-        topics.create_all(client, cluster.nodes())
+        ready.wait(lambda: ready.create_topics(client, roles), max(deadline - time.monotonic(), 1))
+        ready.wait(lambda: ready.check_topics(client, expected), max(deadline - time.monotonic(), 1))
+        log("every replica has the workload topics")
         ready.wait(lambda: ready.check_proxy(cluster.proxy_access), max(deadline - time.monotonic(), 1))
     except ready.NotReady as exc:
         raise ClusterNotReady(exc.node, exc.reason, ready.log_tail(client, exc.node)) from None

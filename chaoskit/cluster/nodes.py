@@ -9,6 +9,7 @@ PROJECT = "chaoskit"
 NETWORK_SUFFIX = "_chaoskit"
 KIND_ORDER = {"namesrv": 0, "broker": 1, "proxy": 2}
 NAMESRV_PORT = 9876
+BROKER_PORT = 10911
 CONTROLLER_PORT = 9878  # the DLedger port: controllers serve broker requests there
 PROXY_GRPC_PORT = 8081
 
@@ -28,6 +29,10 @@ class Node:
     @property
     def namesrv_addr(self) -> str:
         return f"{self.ip}:{NAMESRV_PORT}"
+
+    @property
+    def broker_addr(self) -> str:
+        return f"{self.ip}:{BROKER_PORT}"
 
 
 def list_nodes(client: docker.DockerClient, project: str = PROJECT) -> list[Node]:

@@ -1,6 +1,7 @@
 """Readiness: controllers have a leader, broker-a one master and a full
-SyncStateSet, and the Proxy answers a real send. Retried with tenacity until a
-deadline; on timeout, the node that is not ready and the tail of its log."""
+SyncStateSet, every replica has the workload topics, and the Proxy answers a
+real send. Retried with tenacity until a deadline; on timeout, the node that
+is not ready and the tail of its log."""
 from __future__ import annotations
 
 import socket
@@ -12,10 +13,11 @@ import docker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from chaoskit.cluster import nodes as nodes_mod
+from chaoskit.cluster import remoting
 from chaoskit.cluster import roles as roles_mod
+from chaoskit.cluster import topics
 from chaoskit.cluster.compose import log_file
 from chaoskit.cluster.proxy_client import ProxyAccess
-from chaoskit.cluster.topics import TOPICS
 
 
 class NotReady(Exception):
@@ -51,6 +53,28 @@ def check_roles(client: docker.DockerClient, expected: Expected) -> roles_mod.Ro
     return roles
 
 
+def create_topics(client: docker.DockerClient, roles: roles_mod.Roles) -> None:
+    """Create the workload topics and groups on broker-a (idempotent, so a refusal is simply retried)."""
+    brokers = [n for n in nodes_mod.list_nodes(client) if n.kind == "broker"]
+    master = next(n for n in brokers if n.name == roles.master)
+    try:
+        topics.create_everywhere(master, [n for n in brokers if n is not master])
+    except remoting.RemotingError as exc:
+        raise NotReady(master.name, f"did not create the workload topics ({exc})") from None
+
+
+def check_topics(client: docker.DockerClient, expected: Expected) -> None:
+    """Every replica of broker-a has every workload topic and group."""
+    found = {n.name: n for n in nodes_mod.list_nodes(client)}
+    for name in expected.brokers:
+        try:
+            missing = topics.missing_on(found[name])
+        except (KeyError, remoting.RemotingError) as exc:
+            raise NotReady(name, f"cannot list its topics ({exc})") from None
+        if missing:
+            raise NotReady(name, f"lacks {', '.join(missing)}")
+
+
 def check_proxy(access: ProxyAccess) -> None:
     """The proxy accepts a connection and acknowledges a real send."""
     host, port = access.endpoint.rsplit(":", 1)
@@ -60,7 +84,7 @@ def check_proxy(access: ProxyAccess) -> None:
         raise NotReady("proxy", f"gRPC port {access.endpoint} refuses connections ({exc})") from None
     from rocketmq import Message, Producer  # heavy gRPC import, only when needed
 
-    topic = TOPICS["probe"].name
+    topic = topics.TOPICS["probe"].name
     producer = Producer(access.configuration(request_timeout=5), (topic,), tls_enable=access.tls)
     try:
         producer.startup()

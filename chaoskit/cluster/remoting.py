@@ -1,9 +1,10 @@
 """A minimal client of RocketMQ's remoting protocol: one request, one response.
 
-Used for the controllers' read-only queries (leader, SyncStateSet), which
-the admin tool answers in about 6 s per call (a JVM start) and this in
-milliseconds. Frame: 4-byte length, 4-byte header length (high byte: the
-serialization, 0 = JSON), the JSON header, the body.
+Used for the controllers' queries (leader, SyncStateSet) and the brokers'
+topic and group administration, which the admin tool does in about 6 s per
+call (a JVM start) and this in milliseconds. Frame: 4-byte length, 4-byte
+header length (high byte: the serialization, 0 = JSON), the JSON header
+(request fields are strings in `extFields`), the body.
 """
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from typing import Any
 
 GET_METADATA_INFO = 1005      # RequestCode.CONTROLLER_GET_METADATA_INFO
 GET_SYNC_STATE_DATA = 1006    # RequestCode.CONTROLLER_GET_SYNC_STATE_DATA
+UPDATE_AND_CREATE_TOPIC = 17  # RequestCode.UPDATE_AND_CREATE_TOPIC (a broker; fields of CreateTopicRequestHeader)
+GET_ALL_TOPIC_CONFIG = 21     # RequestCode.GET_ALL_TOPIC_CONFIG
+UPDATE_AND_CREATE_SUBSCRIPTIONGROUP = 200  # body: a SubscriptionGroupConfig
+GET_ALL_SUBSCRIPTIONGROUP_CONFIG = 201
 _opaque = itertools.count(1)
 
 
@@ -22,11 +27,14 @@ class RemotingError(RuntimeError):
     """No answer, or an answer with a non-zero code."""
 
 
-def call(addr: str, code: int, body: Any = None, timeout: float = 3.0) -> tuple[dict, Any]:
-    """Send request `code` (body as JSON) to `addr`; returns (extFields, JSON body or None)."""
+def call(addr: str, code: int, body: Any = None, timeout: float = 3.0,
+         fields: dict[str, Any] | None = None) -> tuple[dict, Any]:
+    """Send request `code` (`fields` as its header fields, `body` as JSON) to `addr`;
+    returns (the reply's extFields, its JSON body or None)."""
     host, port = addr.rsplit(":", 1)
+    ext = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (fields or {}).items()}
     header = json.dumps({"code": code, "language": "JAVA", "version": 0, "opaque": next(_opaque),
-                         "flag": 0, "extFields": {}}).encode()
+                         "flag": 0, "extFields": ext}).encode()
     payload = b"" if body is None else json.dumps(body).encode()
     frame = struct.pack(">II", 4 + len(header) + len(payload), len(header)) + header + payload
     try:

@@ -1,17 +1,22 @@
-"""The topics and consumer groups the workloads use, created through the admin tools."""
+"""The topics and consumer groups the workloads use: created on broker-a's master, present on every replica.
+
+They are made over the remoting protocol, as the admin tool's updateTopic
+and updateSubGroup do (milliseconds instead of a JVM start per call), on the
+master and then on each slave: 5.1+ slaves take them at once, 5.0.x slaves
+refuse and copy the master's tables within about 10 s. A cluster is only
+ready once every replica has them (`missing_on`): a failover onto a replica
+that lacks a topic would refuse every send of it.
+"""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import docker
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_fixed
-
-from chaoskit.cluster import admin
-from chaoskit.cluster.nodes import Node, namesrv_addrs
+from chaoskit.cluster import remoting
+from chaoskit.cluster.nodes import Node
 
 CLUSTER_NAME = "chaoskit"
 QUEUES = 8
+PERM_READ_WRITE = 6
 
 
 @dataclass(frozen=True)
@@ -28,22 +33,36 @@ TOPICS = {
 }
 
 
-# updateTopic and updateSubGroup are idempotent: a call that failed (a busy
-# broker, a JVM that did not start in time) is simply made again.
-@retry(retry=retry_if_exception_type(admin.AdminError), stop=stop_after_attempt(3), wait=wait_fixed(2), reraise=True)
-def create_all(client: docker.DockerClient, nodes: list[Node]) -> None:
-    """Create every topic and its consumer group (idempotent)."""
-    ns = namesrv_addrs(nodes)
-    calls = []
+def create_everywhere(master: Node, slaves: list[Node]) -> None:
+    """Create every topic and group on the master (RemotingError if it refuses), then on each slave
+    that takes them (one that refuses gets them from the master)."""
+    create_all(master)
+    for slave in slaves:
+        try:
+            create_all(slave)
+        except remoting.RemotingError:
+            pass
+
+
+def create_all(broker: Node) -> None:
+    """Create every topic and its consumer group on `broker` (idempotent); RemotingError if it refuses."""
     for topic in TOPICS.values():
-        args = ["updateTopic", "-n", ns, "-c", CLUSTER_NAME, "-t", topic.name, "-r", str(QUEUES), "-w", str(QUEUES)]
+        fields = {"topic": topic.name, "defaultTopic": "TBW102", "readQueueNums": QUEUES, "writeQueueNums": QUEUES,
+                  "perm": PERM_READ_WRITE, "topicFilterType": "SINGLE_TAG", "topicSysFlag": 0, "order": False}
         if topic.fifo:
-            args += ["-a", "+message.type=FIFO"]
-        calls.append(args)
-        group = ["updateSubGroup", "-n", ns, "-c", CLUSTER_NAME, "-g", topic.group]
-        if topic.fifo:
-            group += ["-o", "true"]  # consumeMessageOrderly: FIFO delivery per message group
-        calls.append(group)
-    # Each call is a JVM start that mostly waits on the network: run them together.
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        list(pool.map(lambda args: admin.run(client, nodes, *args), calls))
+            fields["attributes"] = "+message.type=FIFO"
+        remoting.call(broker.broker_addr, remoting.UPDATE_AND_CREATE_TOPIC, fields=fields)
+        # SubscriptionGroupConfig's defaults, with FIFO delivery per message group for the fifo topic.
+        remoting.call(broker.broker_addr, remoting.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, body={
+            "groupName": topic.group, "consumeEnable": True, "consumeFromMinEnable": True,
+            "consumeBroadcastEnable": True, "consumeMessageOrderly": topic.fifo, "retryQueueNums": 1,
+            "retryMaxTimes": 16, "brokerId": 0, "whichBrokerWhenConsumeSlowly": 1,
+            "notifyConsumerIdsChangedEnable": True, "groupSysFlag": 0, "consumeTimeoutMinute": 15})
+
+
+def missing_on(broker: Node) -> list[str]:
+    """The topics and groups of TOPICS that `broker` does not have yet; RemotingError if it does not answer."""
+    _, topics = remoting.call(broker.broker_addr, remoting.GET_ALL_TOPIC_CONFIG)
+    _, groups = remoting.call(broker.broker_addr, remoting.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)
+    have = {*((topics or {}).get("topicConfigTable") or {}), *((groups or {}).get("subscriptionGroupTable") or {})}
+    return [name for t in TOPICS.values() for name in (t.name, t.group) if name not in have]

@@ -115,7 +115,7 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         name=path.stem, path=path, description=str(data.get("description", "")), expected_verdict=expected,
         cluster=spec, workloads=workloads, plan=plan, duration=duration, seed=seed,
         recovery_timeout=_number(run.get("recovery_timeout", 180), "recovery_timeout", where, minimum=1),
-        warmup=_number(run.get("warmup", 5), "warmup", where, minimum=0),
+        warmup=_number(run.get("warmup", 0), "warmup", where, minimum=0),
     )
 
 

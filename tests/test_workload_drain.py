@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from workloads.drain import drain
 from workloads.tracker import Tracker
 
@@ -59,3 +61,35 @@ def test_stop_interrupts_incomplete():
     stop.set()
     r = drain(t, FakeSink(0), quiet=10, limit=20, stop=stop, poll=0, clock=Clock(1))
     assert (r.complete, r.reason) == (False, "interrupted")
+
+
+def test_a_store_without_the_missing_values_ends_it_once_deliveries_pause():
+    t = Tracker()
+    t.ack(0, 1)
+    t.ack(0, 2)
+    t.receive(0, 2)
+    reads = []
+    r = drain(t, FakeSink(last_activity=5), quiet=10, limit=60, stop=threading.Event(), poll=0, clock=Clock(1),
+              store=lambda: reads.append(1) or {(0, 2), (1, 7)})
+    assert (r.complete, r.reason, r.outstanding, reads) == (True, "unstored", 1, [1])
+    assert r.seconds < 60
+
+
+@pytest.mark.parametrize("stored", [{(0, 1)}, None], ids=["a missing value is stored", "the read was incomplete"])
+def test_otherwise_the_store_is_read_again_after_the_quiet_and_the_drain_waits_as_before(stored):
+    t = Tracker()
+    t.ack(0, 1)
+    reads = []
+    r = drain(t, FakeSink(last_activity=5), quiet=10, limit=60, stop=threading.Event(), poll=0, clock=Clock(1),
+              store=lambda: reads.append(1) or stored)
+    assert (r.complete, r.reason, r.outstanding, len(reads)) == (True, "quiet", 1, 2)
+    assert r.seconds >= 60
+
+
+def test_outstanding_keys_are_the_acknowledged_values_never_received():
+    t = Tracker()
+    for seq in (0, 3, 5):
+        t.ack(1, seq)
+    t.receive(1, 3)
+    t.receive(2, 0)  # received, never acknowledged
+    assert sorted(t.outstanding_keys()) == [(1, 0), (1, 5)]

@@ -1,7 +1,13 @@
 """The drain: producers have stopped; wait until consumers got every acknowledged value.
 
-It ends in one of three ways (meta `drain_end`):
+It ends in one of these ways (meta `drain_end`):
 - `all_received`: every acknowledged value was delivered -> complete;
+- `unstored`: a read of the store (`store`, the final read) holds none of
+  the values still missing: no consumer can ever get them -> complete,
+  without waiting out `drain_limit`. The store is read (a JVM start, so
+  rarely) after PROBE_QUIET_S without a delivery, when the consumers have
+  caught up, and once more after `drain_quiet`, when a batch popped by a
+  failed receive has come back;
 - `quiet`: `drain_limit` seconds have passed and nothing (no delivery, no
   receive error) happened for `drain_quiet` seconds: the consumers had
   their chance, what is missing is lost -> complete;
@@ -19,6 +25,8 @@ from typing import Callable
 from workloads.delivery import DeliverySink
 from workloads.tracker import Tracker
 
+PROBE_QUIET_S = 5.0  # no delivery for this long: the consumers have caught up with the store
+
 
 @dataclass(frozen=True)
 class DrainResult:
@@ -29,16 +37,28 @@ class DrainResult:
 
 
 def drain(tracker: Tracker, sink: DeliverySink, quiet: float, limit: float, stop: threading.Event,
-          poll: float = 0.2, clock: Callable[[], float] = time.time) -> DrainResult:
-    """Wait as described in the module docstring; `stop` interrupts."""
+          poll: float = 0.2, clock: Callable[[], float] = time.time,
+          store: Callable[[], set[tuple[int, int]] | None] | None = None) -> DrainResult:
+    """Wait as described in the module docstring; `stop` interrupts.
+
+    `store` reads what the cluster still stores: the (producer, seq) keys of
+    this run's values, or None if the read was incomplete.
+    """
     start = clock()
     cap = max(3 * limit, limit + quiet)
+    probes = sorted({min(PROBE_QUIET_S, quiet), quiet}) if store is not None else []
     while True:
         now = clock()
         if tracker.outstanding == 0:
             return DrainResult(True, "all_received", now - start, 0)
         if stop.is_set():
             return DrainResult(False, "interrupted", now - start, tracker.outstanding)
+        if probes and now - sink.last_activity >= probes[0]:
+            probes.pop(0)
+            stored = store()
+            if stored is not None and stored.isdisjoint(tracker.outstanding_keys()):
+                return DrainResult(True, "unstored", clock() - start, tracker.outstanding)
+            continue
         if now - start >= limit and now - sink.last_activity >= quiet:
             return DrainResult(True, "quiet", now - start, tracker.outstanding)
         if now - start >= cap:

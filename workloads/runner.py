@@ -4,7 +4,8 @@
                 starts at the end of each queue: it must exist before the first send)
     main        producers send on the open-loop schedule while consumers consume
     drain       producers stop (in-flight sends get their outcome); consumers go on (drain.py)
-    final read  `before_final_read()` (the caller heals faults), then printMsg (final_read.py)
+    final read  `before_final_read()` (the caller heals faults), then printMsg (final_read.py); the drain
+                may take it early, to learn that the values still missing are not stored at all
 
 The ledger's meta says how far it got: `ledger_complete` is 'false' from the
 start and 'true' only after a clean end.
@@ -88,9 +89,9 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
     consumers = [make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
     producers = [ProducerWorker(i, spec, access, run_id, writer, stats) for i in range(spec.producers)]
 
-    def phase(name: str) -> None:
+    def phase(name: str, ts: float | None = None) -> None:
         stats.phase(name)
-        writer.add("events", {"ts": time.time(), "kind": "phase", "detail": name})
+        writer.add("events", {"ts": time.time() if ts is None else ts, "kind": "phase", "detail": name})
 
     try:
         phase("warmup")
@@ -112,7 +113,22 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
             raise KeyboardInterrupt
         phase("drain")
         _finish_producers(producers)
-        result = drain(stats.tracker, sink, spec.drain_quiet, spec.drain_limit, stop)
+        reads: list[tuple[float, FinalRead, list[dict]]] = []  # (started, result, rows)
+
+        def read() -> tuple[float, FinalRead, list[dict]]:
+            if before_final_read is not None:
+                before_final_read()
+            rows: list[dict] = []
+            started = time.time()
+            reads.append((started, read_store(client, nodes, spec.topic, run_id, rows.append), rows))
+            return reads[-1]
+
+        def stored() -> set | None:
+            _, found, rows = read()
+            return {payload.parse_value(r["value"]) for r in rows} if found.complete else None
+
+        result = drain(stats.tracker, sink, spec.drain_quiet, spec.drain_limit, stop,
+                       store=stored if spec.final_read else None)
         _stop_consumers(consumers, spec)
         writer.set_meta("drain_complete", str(result.complete).lower())
         writer.set_meta("drain_end", result.reason)
@@ -120,10 +136,11 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
             raise KeyboardInterrupt
         final = None
         if spec.final_read:
-            if before_final_read is not None:
-                before_final_read()
-            phase("final read")
-            final = read_store(client, nodes, spec.topic, run_id, lambda row: writer.add("final_reads", row))
+            # The drain's read is the final read when it ended the drain; else read again now.
+            started, final, rows = reads[-1] if result.reason == "unstored" else read()
+            phase("final read", started)
+            for row in rows:
+                writer.add("final_reads", row)
             writer.flush()
             writer.set_meta("final_read_complete", str(final.complete).lower())
             if final.problems:

@@ -51,3 +51,9 @@ class Tracker:
             if before & _ACKED:
                 self.outstanding -= 1
             return True
+
+    def outstanding_keys(self) -> list[tuple[int, int]]:
+        """(producer, seq) of every value acknowledged and not yet received."""
+        with self._lock:
+            return [(producer, seq) for producer, flags in self._flags.items()
+                    for seq, f in enumerate(flags) if f == _ACKED]

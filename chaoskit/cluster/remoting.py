@@ -12,6 +12,7 @@ import itertools
 import json
 import socket
 import struct
+from dataclasses import dataclass
 from typing import Any
 
 GET_METADATA_INFO = 1005      # RequestCode.CONTROLLER_GET_METADATA_INFO
@@ -20,6 +21,10 @@ UPDATE_AND_CREATE_TOPIC = 17  # RequestCode.UPDATE_AND_CREATE_TOPIC (a broker; f
 GET_ALL_TOPIC_CONFIG = 21     # RequestCode.GET_ALL_TOPIC_CONFIG
 UPDATE_AND_CREATE_SUBSCRIPTIONGROUP = 200  # body: a SubscriptionGroupConfig
 GET_ALL_SUBSCRIPTIONGROUP_CONFIG = 201
+PULL_MESSAGE = 11             # fields of PullMessageRequestHeader; the reply body is stored messages
+GET_MAX_OFFSET = 30           # fields topic, queueId; reply field offset
+GET_MIN_OFFSET = 31
+PULL_NOT_FOUND, PULL_RETRY_IMMEDIATELY, PULL_OFFSET_MOVED = 19, 20, 21  # reply codes of a pull
 _opaque = itertools.count(1)
 
 
@@ -27,10 +32,18 @@ class RemotingError(RuntimeError):
     """No answer, or an answer with a non-zero code."""
 
 
-def call(addr: str, code: int, body: Any = None, timeout: float = 3.0,
-         fields: dict[str, Any] | None = None) -> tuple[dict, Any]:
-    """Send request `code` (`fields` as its header fields, `body` as JSON) to `addr`;
-    returns (the reply's extFields, its JSON body or None)."""
+@dataclass(frozen=True)
+class Reply:
+    code: int
+    remark: str
+    fields: dict[str, str]  # the reply header's extFields
+    body: bytes
+
+
+def request(addr: str, code: int, body: Any = None, timeout: float = 3.0,
+            fields: dict[str, Any] | None = None) -> Reply:
+    """Send request `code` (`fields` as its header fields, `body` as JSON) to `addr`; the reply,
+    whatever its code. RemotingError if none comes."""
     host, port = addr.rsplit(":", 1)
     ext = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (fields or {}).items()}
     header = json.dumps({"code": code, "language": "JAVA", "version": 0, "opaque": next(_opaque),
@@ -47,10 +60,17 @@ def call(addr: str, code: int, body: Any = None, timeout: float = 3.0,
         raise RemotingError(f"{addr}: {exc or type(exc).__name__}") from None
     header_len = struct.unpack(">I", data[:4])[0] & 0xFFFFFF
     reply = json.loads(data[4:4 + header_len])
-    if reply.get("code") != 0:
-        raise RemotingError(f"{addr}: code {reply.get('code')} {reply.get('remark') or ''}".strip())
-    rest = data[4 + header_len:]
-    return reply.get("extFields") or {}, json.loads(rest) if rest else None
+    return Reply(reply.get("code", -1), reply.get("remark") or "", reply.get("extFields") or {},
+                 data[4 + header_len:])
+
+
+def call(addr: str, code: int, body: Any = None, timeout: float = 3.0,
+         fields: dict[str, Any] | None = None) -> tuple[dict, Any]:
+    """`request`, which must succeed (code 0); returns (the reply's extFields, its JSON body or None)."""
+    reply = request(addr, code, body, timeout, fields)
+    if reply.code != 0:
+        raise RemotingError(f"{addr}: code {reply.code} {reply.remark}".strip())
+    return reply.fields, json.loads(reply.body) if reply.body else None
 
 
 def _read(sock: socket.socket, n: int) -> bytes:

@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
+import numpy as np
+import pytest
+
 from hypothesis import given
 from test_checker_properties import SETTINGS, History, histories
 from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
 
 from chaoskit import ledger
-from chaoskit.checker import check, tables
+from chaoskit.checker import check, joined, source, tables
 
 
 def without_indexes(conn: sqlite3.Connection, keep: tuple[str, ...] = ()) -> None:
@@ -57,3 +60,24 @@ def test_chaoskit_schema_has_every_wanted_index() -> None:
     wanted = tables.wanted()
     assert ("sends_value", ("value", "outcome")) in wanted["sends"]  # the workloads amend send rows by value
     assert all(tables._indexed(conn, table) for table in wanted)
+
+
+@pytest.mark.parametrize("disorder", ["split a send's rows", "move a grouped row"])
+def test_a_pass_out_of_order_is_an_error_not_a_verdict(book: Ledger, monkeypatch, disorder: str) -> None:
+    """The pass folds rows by their order, which SQLite does not promise: a change must not go unnoticed."""
+    book.sends("a", "b", group="g").send("c").receive("a", 5.0).receive("a", 6.0).receive("c", 7.0)
+    real = source.int_columns
+
+    def shuffled(conn, sql):
+        columns = real(conn, sql)
+        send = columns[0]
+        if disorder == "split a send's rows":  # the second row of a's run first
+            twice = np.flatnonzero(send == np.bincount(send).argmax())
+            order = np.r_[twice[1:], np.delete(np.arange(len(send)), twice[1:])]
+        else:  # the ungrouped row last
+            order = np.r_[np.arange(1, len(send)), 0]
+        return [c[order] if len(c) == len(send) else c for c in columns]
+
+    monkeypatch.setattr(source, "int_columns", shuffled)
+    with pytest.raises(joined.PassOrderError):
+        book.check()

@@ -41,12 +41,13 @@ _INNER = f"""SELECT s.rowid AS send,
   CAST((s.complete_ts - s.invoke_ts) * 1000000 AS INTEGER) AS send_us,
   CAST((r.ts - s.invoke_ts) * 1000000 AS INTEGER) AS e2e_us,
   CASE WHEN s.group_key IS NOT NULL THEN CASE s.outcome WHEN 'ok' THEN IFNULL({image_sql('r.ts')}, {NONE}) ELSE {NONE} END END
-    AS first
+    AS first,
+  s.group_key IS NOT NULL AS grouped
 FROM sends AS s LEFT JOIN receives AS r ON r.value = s.value
 ORDER BY s.group_key, s.invoke_ts, s.value
 LIMIT -1"""
 SQL = f"""SELECT group_concat(send), group_concat({tally.key_sql('second', 'outcome', latency.index_sql('send_us'))}),
-  group_concat(IFNULL({latency.index_sql('e2e_us')}, {NONE})), group_concat(first)
+  group_concat(IFNULL({latency.index_sql('e2e_us')}, {NONE})), group_concat(first), group_concat(grouped)
 FROM ({_INNER})"""
 
 
@@ -65,13 +66,28 @@ class SendRows:
         return self.rowid[len(self.rowid) - len(self.first):]
 
 
+class PassOrderError(RuntimeError):
+    """SQLite did not deliver the pass's rows in the order its query asks for."""
+
+
 def read(conn: sqlite3.Connection) -> SendRows:
-    """The pass. The ledger must have been validated (`source.validate`)."""
-    send, tally_key, e2e_bucket, first = source.int_columns(conn, SQL)
+    """The pass. The ledger must have been validated (`source.validate`).
+
+    The folding below needs each send row's joined rows together and the
+    grouped rows last; SQLite calls group_concat's order arbitrary, so both
+    are checked (runs against the row count, a grouped flag per joined row)
+    and a mismatch is an error, never a verdict. The order within a group
+    (invoke_ts) is the ORDER BY's, read through the index sends_group.
+    """
+    send, tally_key, e2e_bucket, first, grouped = source.int_columns(conn, SQL)
     if not len(send):
         empty = np.zeros(0, np.int64)
         return SendRows(empty, empty, empty, empty, empty)
     starts = np.flatnonzero(np.r_[True, send[1:] != send[:-1]])  # a run's rows are consecutive
+    sends = conn.execute("SELECT count(*) FROM sends").fetchone()[0]
+    if len(starts) != sends or np.any(grouped[1:] < grouped[:-1]) or np.count_nonzero(grouped) != len(first):
+        raise PassOrderError(f"SQLite {sqlite3.sqlite_version} returned the checker's joined rows out of order "
+                             f"({len(starts)} runs for {sends} send rows): this SQLite cannot be used")
     tally_key = tally_key[starts]
     bucket = np.minimum.reduceat(e2e_bucket, starts)  # the first receive's: buckets grow with the receive time
     received = bucket != NONE

@@ -2,12 +2,12 @@
 
 It pulls each queue of the topic from broker-a's master over the remoting
 protocol (`chaoskit.cluster.pull`): independent of the proxy, the pop path
-and the live consumer group, and the same on every 5.x version. The broker
-is asked for this run's tag only (the run id), and bodies of other runs
-that share a tag hash are counted and skipped.
+and the live consumer group, and the same on every 5.x version. Messages of
+other runs (a topic outlives a run when the cluster is kept) are skipped by
+the run id in their body.
 
-The read is complete only if every queue was read from its minimum offset
-to the maximum it had when its read began.
+The read is complete only if every queue was read, offset by offset, from
+its minimum to the maximum it had when its read began.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def read_store(client: docker.DockerClient, nodes: list[Node], topic: str, run_i
     rows, problems = 0, []
     for queue_id in range(queues):
         try:
-            for m in pull.read_queue(master.broker_addr, topic, queue_id, tag=run_id):
+            for m in pull.read_queue(master.broker_addr, topic, queue_id):
                 found = payload.decode(m.body)
                 if found is None or found.run_id != run_id:
                     continue

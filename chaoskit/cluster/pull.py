@@ -3,7 +3,8 @@
 What a pull consumer does, without one: GET_MIN_OFFSET and GET_MAX_OFFSET
 bound the queue, PULL_MESSAGE reads it in batches (no suspension, no
 committed offset, an explicit subscription, so no consumer group needs to
-exist or be changed). The reply body is the broker's stored message format,
+be set up; the broker may record the group name, but no live group's
+offsets move). The reply body is the broker's stored message format,
 decoded by `decode`. Independent of the proxy, the pop path and the live
 consumer groups.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from chaoskit.cluster import remoting
 
 BATCH = 32
-GROUP = "chaoskit-store-read"  # named in the pull only; the broker keeps no offset for it
+GROUP = "chaoskit-store-read"  # named in the pulls; no offset is committed for it
 _SUBSCRIPTION = 4              # PullSysFlag.FLAG_SUBSCRIPTION: the request carries its own
 _MAGIC_V1, _MAGIC_V2 = -626843481, -626843477  # MessageDecoder.MESSAGE_MAGIC_CODE(_V2)
 _COMPRESSED, _BORN_V6, _STORE_V6 = 0x1, 0x10, 0x20  # MessageSysFlag
@@ -44,6 +45,8 @@ def decode(data: bytes) -> Iterator[Stored]:
     """The messages of a pull reply body, in order; PullError for a body in no known format."""
     pos = 0
     while pos < len(data):
+        if len(data) - pos < 8:
+            raise PullError(f"{len(data) - pos} stray byte(s) after the last stored message")
         total, magic = struct.unpack_from(">ii", data, pos)
         if magic not in (_MAGIC_V1, _MAGIC_V2) or total < 8 or pos + total > len(data):
             raise PullError(f"not a stored message at byte {pos} (magic {magic}, size {total})")
@@ -81,9 +84,10 @@ def _message(m: bytes, topic_len_size: int) -> Stored:
     return Stored(queue_id, queue_offset, store_ms / 1000.0, body, props)
 
 
-def read_queue(broker_addr: str, topic: str, queue_id: int, tag: str = "*") -> Iterator[Stored]:
-    """Every message of the queue from its minimum to its current maximum offset (of `tag`
-    only, filtered by the broker; other messages are skipped); PullError if that cannot be done."""
+def read_queue(broker_addr: str, topic: str, queue_id: int) -> Iterator[Stored]:
+    """Every message of the queue from its minimum to its current maximum offset, each offset
+    exactly once; PullError if that cannot be done (a pull that finds nothing, or skips an
+    offset, before the maximum is a gap in what the read can vouch for)."""
     where = {"topic": topic, "queueId": queue_id}
     try:
         offset = int(remoting.call(broker_addr, remoting.GET_MIN_OFFSET, fields=where)[0]["offset"])
@@ -91,15 +95,16 @@ def read_queue(broker_addr: str, topic: str, queue_id: int, tag: str = "*") -> I
         while offset < end:
             reply = remoting.request(broker_addr, remoting.PULL_MESSAGE, fields={
                 **where, "consumerGroup": GROUP, "queueOffset": offset, "maxMsgNums": BATCH,
-                "sysFlag": _SUBSCRIPTION, "commitOffset": 0, "suspendTimeoutMillis": 0, "subscription": tag,
+                "sysFlag": _SUBSCRIPTION, "commitOffset": 0, "suspendTimeoutMillis": 0, "subscription": "*",
                 "subVersion": int(time.time() * 1000), "expressionType": "TAG"}, timeout=10)
-            if reply.code == 0:
-                yield from decode(reply.body)
-            elif reply.code not in (remoting.PULL_NOT_FOUND, remoting.PULL_RETRY_IMMEDIATELY):
-                raise PullError(f"{topic}/{queue_id} at offset {offset}: code {reply.code} {reply.remark}".strip())
-            following = int(reply.fields.get("nextBeginOffset", offset))
-            if following <= offset:  # not found where the maximum said a message would be
-                raise PullError(f"{topic}/{queue_id}: no message at offset {offset} of {end} (code {reply.code})")
-            offset = following
+            if reply.code != 0:
+                raise PullError(f"{topic}/{queue_id}: nothing at offset {offset} of {end} "
+                                f"(code {reply.code} {reply.remark})".rstrip())
+            got = list(decode(reply.body))
+            if [m.queue_offset for m in got] != list(range(offset, offset + len(got))) or not got:
+                raise PullError(f"{topic}/{queue_id}: asked for offset {offset}, got "
+                                f"{[m.queue_offset for m in got][:5]}")
+            yield from got
+            offset += len(got)
     except (remoting.RemotingError, KeyError, ValueError) as exc:
         raise PullError(f"{topic}/{queue_id}: {exc}") from None

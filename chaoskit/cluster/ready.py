@@ -56,7 +56,9 @@ def check_roles(client: docker.DockerClient, expected: Expected) -> roles_mod.Ro
 def create_topics(client: docker.DockerClient, roles: roles_mod.Roles) -> None:
     """Create the workload topics and groups on broker-a (idempotent, so a refusal is simply retried)."""
     brokers = [n for n in nodes_mod.list_nodes(client) if n.kind == "broker"]
-    master = next(n for n in brokers if n.name == roles.master)
+    master = next((n for n in brokers if n.name == roles.master), None)
+    if master is None:
+        raise NotReady("broker-a", f"its master {roles.master} is not a node of this cluster")
     try:
         topics.create_everywhere(master, [n for n in brokers if n is not master])
     except remoting.RemotingError as exc:

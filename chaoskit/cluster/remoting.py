@@ -24,7 +24,6 @@ GET_ALL_SUBSCRIPTIONGROUP_CONFIG = 201
 PULL_MESSAGE = 11             # fields of PullMessageRequestHeader; the reply body is stored messages
 GET_MAX_OFFSET = 30           # fields topic, queueId; reply field offset
 GET_MIN_OFFSET = 31
-PULL_NOT_FOUND, PULL_RETRY_IMMEDIATELY, PULL_OFFSET_MOVED = 19, 20, 21  # reply codes of a pull
 _opaque = itertools.count(1)
 
 
@@ -58,8 +57,11 @@ def request(addr: str, code: int, body: Any = None, timeout: float = 3.0,
             data = _read(sock, length)
     except (OSError, EOFError) as exc:
         raise RemotingError(f"{addr}: {exc or type(exc).__name__}") from None
-    header_len = struct.unpack(">I", data[:4])[0] & 0xFFFFFF
-    reply = json.loads(data[4:4 + header_len])
+    try:
+        header_len = struct.unpack(">I", data[:4])[0] & 0xFFFFFF
+        reply = json.loads(data[4:4 + header_len])
+    except (struct.error, ValueError) as exc:  # not a JSON-serialized remoting reply
+        raise RemotingError(f"{addr}: unreadable reply header ({exc})") from None
     return Reply(reply.get("code", -1), reply.get("remark") or "", reply.get("extFields") or {},
                  data[4 + header_len:])
 
@@ -70,7 +72,10 @@ def call(addr: str, code: int, body: Any = None, timeout: float = 3.0,
     reply = request(addr, code, body, timeout, fields)
     if reply.code != 0:
         raise RemotingError(f"{addr}: code {reply.code} {reply.remark}".strip())
-    return reply.fields, json.loads(reply.body) if reply.body else None
+    try:
+        return reply.fields, json.loads(reply.body) if reply.body else None
+    except ValueError as exc:  # e.g. fastjson's unquoted integer map keys
+        raise RemotingError(f"{addr}: reply body is not JSON ({exc})") from None
 
 
 def _read(sock: socket.socket, n: int) -> bytes:

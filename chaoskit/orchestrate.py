@@ -1,8 +1,9 @@
 """`chaoskit run`: one scenario end to end, wiring only.
 
 fresh cluster up -> workloads (warm-up, main) with the fault plan beside them
--> every fault healed -> recovery wait -> drain -> final read -> node logs
-collected -> check -> report -> teardown (unless kept).
+-> drain, and before the store is first read (by the drain or after it) every
+fault healed and a recovery wait -> final read -> node logs collected ->
+check -> report -> teardown (unless kept).
 
 Every exit path (normal end, exception, Ctrl-C, SIGTERM) heals every fault,
 closes the ledger, and still checks and reports: an interrupted or crashed

@@ -4,10 +4,10 @@ It ends in one of these ways (meta `drain_end`):
 - `all_received`: every acknowledged value was delivered -> complete;
 - `unstored`: a read of the store (`store`, the final read) holds none of
   the values still missing: no consumer can ever get them -> complete,
-  without waiting out `drain_limit`. The store is read (a JVM start, so
-  rarely) after PROBE_QUIET_S without a delivery, when the consumers have
-  caught up, and once more after `drain_quiet`, when a batch popped by a
-  failed receive has come back;
+  without waiting out `drain_limit`. The store is read (after every fault
+  is healed and the cluster has recovered) after PROBE_QUIET_S without a
+  delivery, when the consumers have caught up, and once more after
+  `drain_quiet`, when a batch popped by a failed receive has come back;
 - `quiet`: `drain_limit` seconds have passed and nothing (no delivery, no
   receive error) happened for `drain_quiet` seconds: the consumers had
   their chance, what is missing is lost -> complete;

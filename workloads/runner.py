@@ -4,8 +4,9 @@
                 starts at the end of each queue: it must exist before the first send)
     main        producers send on the open-loop schedule while consumers consume
     drain       producers stop (in-flight sends get their outcome); consumers go on (drain.py)
-    final read  `before_final_read()` (the caller heals faults), then printMsg (final_read.py); the drain
-                may take it early, to learn that the values still missing are not stored at all
+    final read  `before_final_read()` (the caller heals faults), then a pull of every queue
+                (final_read.py); the drain may take it early, to learn that the values still
+                missing are not stored at all
 
 The ledger's meta says how far it got: `ledger_complete` is 'false' from the
 start and 'true' only after a clean end.
@@ -72,8 +73,8 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
     """Run `spec` against the cluster (`nodes`, reached through `access`), recording into `writer`.
 
     `progress`: auto | live | plain | off. `stop` ends the run early (drain
-    and ledger then incomplete). `before_final_read` is called after the drain,
-    before the final read: the place to heal faults. Ctrl-C stops the run
+    and ledger then incomplete). `before_final_read` is called before the
+    store is first read (by the drain, or after it): the place to heal faults. Ctrl-C stops the run
     the same way and is re-raised once producers and consumers have stopped.
     """
     stop = stop or threading.Event()

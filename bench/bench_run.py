@@ -1,6 +1,7 @@
 """Benchmark (not a test): detection power and overhead of `chaoskit run`.
 
     flock /tmp/chaoskit-cluster.lock python bench/bench_run.py --runs 5 [--duration 50] [--rate 300]
+        [--scenarios lossy-ack]     # one scenario only, e.g. for a sweep over durations and rates
 
 Runs lossy-ack and no-loss K times each (seeds 1..K) at a fixed duration and
 reports: the share of lossy-ack runs that found loss, false alarms in no-loss
@@ -44,20 +45,23 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--duration", type=float, help="override both scenarios' duration")
     ap.add_argument("--rate", type=float)
+    ap.add_argument("--scenarios", default="lossy-ack,no-loss", help="comma-separated, run in this order")
     args = ap.parse_args()
+    scenarios = args.scenarios.split(",")
     store = Path(tempfile.mkdtemp(prefix="chaoskit-bench-"))
     rows = []
     for seed in range(1, args.runs + 1):
-        for scenario in ("lossy-ack", "no-loss"):
+        for scenario in scenarios:
             rows.append(one(scenario, seed, args.duration, args.rate, store))
             print(json.dumps(rows[-1]), flush=True)
     lossy = [r for r in rows if r["scenario"] == "lossy-ack"]
     clean = [r for r in rows if r["scenario"] == "no-loss"]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     summary = {
-        "runs_each": args.runs, "duration": args.duration, "rate": args.rate,
-        "lossy_ack_detected": sum(r["valid"] is False for r in lossy) / len(lossy),
-        "no_loss_false_alarms": sum(r["valid"] is not True for r in clean),
-        "no_loss_unknown": sum(r["valid"] == "unknown" for r in clean),
+        "commit": commit, "runs_each": args.runs, "duration": args.duration, "rate": args.rate,
+        "lossy_ack_detected": sum(r["valid"] is False for r in lossy) / len(lossy) if lossy else None,
+        "no_loss_false_alarms": sum(r["valid"] is not True for r in clean) if clean else None,
+        "no_loss_unknown": sum(r["valid"] == "unknown" for r in clean) if clean else None,
         "beyond_duration_s_max": max(r["beyond_duration_s"] for r in rows),
         "beyond_duration_s_median": sorted(r["beyond_duration_s"] for r in rows)[len(rows) // 2],
         "runs": rows,

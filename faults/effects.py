@@ -91,6 +91,8 @@ def _partition(kind: FaultKind, params: Mapping[str, Any], group: tuple[Node, ..
     from-controllers: `group` cut from the controllers (namesrv nodes) only.
     from-replicas: `group` cut from the other brokers only: replication stops
         while the controllers still see every broker alive and in sync.
+    but-replicas: `group` cut from every node but the other brokers: a master
+        loses the controllers and the proxy while its replicas still copy it.
     halves: `group` filled up with random others to half the cluster, cut from the rest.
     one-way: `group` stops hearing every other node; they still hear it.
     bridge: the others split in two random halves cut from each other; `group`
@@ -105,6 +107,8 @@ def _partition(kind: FaultKind, params: Mapping[str, Any], group: tuple[Node, ..
         b = [n for n in others if n.kind == "namesrv"]
     elif shape == "from-replicas":
         b = [n for n in others if n.kind == "broker"]
+    elif shape == "but-replicas":
+        b = [n for n in others if n.kind != "broker"]
     elif shape == "halves":
         a += rng.sample(others, max(0, len(nodes) // 2 - len(group)))
         b = [n for n in others if n not in a]

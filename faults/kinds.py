@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Partition shapes (see effects.py for the rules each one installs).
-SHAPES = ("isolate", "from-controllers", "from-replicas", "halves", "one-way", "bridge")
+SHAPES = ("isolate", "from-controllers", "from-replicas", "but-replicas", "halves", "one-way", "bridge")
 
 # Capabilities a kind may need from the kernel; probed by actions.probe_capabilities.
 NETEM = "netem"

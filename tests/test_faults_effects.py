@@ -51,6 +51,12 @@ def test_from_replicas_cuts_the_replication_link_only():
     assert dropped(e, "broker-a-1", "-s") == dropped(e, "broker-a-1", "-d") == {IP["broker-a-0"]}
 
 
+def test_but_replicas_keeps_only_the_replication_link():
+    e = partition("but-replicas", "broker-a-1")
+    everyone_else = {IP[n] for n in ("namesrv-0", "namesrv-1", "namesrv-2", "proxy")}
+    assert dropped(e, "broker-a-1", "-s") == dropped(e, "broker-a-1", "-d") == everyone_else
+
+
 def test_one_way_drops_only_what_comes_in():
     e = partition("one-way", "namesrv-2")
     assert dropped(e, "namesrv-2", "-d") == set()

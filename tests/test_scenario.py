@@ -24,6 +24,10 @@ def test_shipped_scenarios_load_with_their_expectations():
     assert {w.kind for w in no_loss.workloads} == {"queue", "fifo"}
     assert {s.fault for s in no_loss.plan.steps} == {"kill", "pause", "partition"}
     assert {s.fault for s in lossy.plan.steps} == {"partition", "kill"}
+    stale = load("stale-master")
+    assert stale.expected_verdict == "pass" and stale.cluster.overrides["broker"]["allAckInSyncStateSet"] == "true"
+    assert [(s.start, s.params["shape"]) for s in stale.plan.steps] == [(15, "from-controllers"), (45, "from-controllers"),
+                                                                        (75, "from-controllers")]
 
 
 def test_overrides_replace_scenario_values():

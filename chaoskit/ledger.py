@@ -1,9 +1,10 @@
 """The ledger: the SQLite file every run records its history in.
 
 The schema is the contract in ../shared/LEDGER.md (documented for users in
-docs/workloads.md, "The ledger as chaoskit writes it"). It exists here once: the workloads and the fault executor
-write through `LedgerWriter`; the checker and the report read through
-`open_for_read`, which refuses files that do not keep the contract.
+docs/workloads.md, "The ledger as chaoskit writes it"). It exists here once:
+the workloads and the fault executor write through `LedgerWriter`; the
+checker and the report read through `open_for_read`, which refuses files
+that do not keep the contract.
 """
 from __future__ import annotations
 

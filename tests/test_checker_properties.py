@@ -11,6 +11,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,8 +34,8 @@ class History:
     final_reads: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
-    def ledger(self) -> Ledger:
-        book = Ledger().meta(**self.meta)
+    def ledger(self, path: Path | None = None) -> Ledger:
+        book = Ledger(path).meta(**self.meta)
         for value, outcome, invoke, complete, group in self.sends:
             book.send(value, outcome, invoke=invoke, complete=complete, group=group)
         for value, ts in self.receives:

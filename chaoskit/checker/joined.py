@@ -1,21 +1,34 @@
 """The one pass over every send row joined with its value's receive rows.
 
-SQLite walks sends in FIFO order (group_key, invoke_ts, value: ungrouped
-rows first, then each group in the order the order check reads it), finds
-each row's receives in receives(value, ts), and computes a few integers per
-joined row; each column crosses into Python as one string (see
-`source.int_columns`). A send row whose value was received k times makes k
-joined rows, a run; numpy folds each run back into one entry per send row.
+The pass reads the sends in FIFO order, as the order check reads them:
+the ungrouped rows first (in rowid order: their order is free), then each
+group in invoke order (group_key, invoke_ts, value). It reads them in
+segments, each one indexed query: the ungrouped rows in two ranges of
+rowids, the grouped rows in two ranges of group keys split near the
+middle row. A segment's query finds each send row's receives in
+receives(value, ts) and computes a few integers per joined row; each column
+crosses into Python as one string (see `source.int_columns`). A send row
+whose value was received k times makes k joined rows, a run; numpy folds
+each run back into one entry per send row.
+
+SQLite runs a query without holding Python's GIL, so a big ledger that no
+one writes any more (meta `ledger_complete` 'true': a second connection
+sees the same rows) is read by two threads, half the segments each.
 
 Times leave SQLite only as integers: tally keys (epoch second, outcome,
 latency bucket, see `tally`), end-to-end latency buckets, and images,
-t * 2**22 truncated, which keep the order of times (a < b implies image(a) <= image(b)) for the order check to
-screen pairs with. Exact times are looked up for the few rows that need them.
+t * 2**22 truncated, which keep the order of times (a < b implies
+image(a) <= image(b)) for the order check to screen pairs with. Exact
+times are looked up for the few rows that need them.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +36,8 @@ from chaoskit.checker import latency, source, tally
 
 NONE = np.iinfo(np.int64).max  # no receive: above every key and image, so a run's minimum skips it
 IMAGE_SCALE = 1 << 22  # |t| <= 1e12 s (source.MAX_ABS_TIME), so |t| * 2**22 stays below 2**63
+SEGMENTS = 4  # of each kind, ungrouped and grouped: two threads finish within about one segment of each other
+PARALLEL_MIN_SENDS = 100_000  # below this, a second connection and thread cost more than they save
 
 
 def image_sql(column: str) -> str:
@@ -30,25 +45,41 @@ def image_sql(column: str) -> str:
     return f"CAST({column} * {float(IMAGE_SCALE)!r} AS INTEGER)"
 
 
-# The inner query computes each column once per joined row (LIMIT keeps SQLite from
-# folding it into the outer one, which would compute e.g. the latency once per bucket test),
-# and delivers the rows in its ORDER BY order, the order group_concat concatenates them in
-# (SQLite calls that order arbitrary; it has always been the input's, and the order tests
-# would see it change).
-_INNER = f"""SELECT s.rowid AS send,
-  {source.floor_sql('s.invoke_ts')} AS second,
-  {source.OUTCOME_CODE_SQL.replace('outcome', 's.outcome')} AS outcome,
-  CAST((s.complete_ts - s.invoke_ts) * 1000000 AS INTEGER) AS send_us,
-  CAST((r.ts - s.invoke_ts) * 1000000 AS INTEGER) AS e2e_us,
-  CASE WHEN s.group_key IS NOT NULL THEN CASE s.outcome WHEN 'ok' THEN IFNULL({image_sql('r.ts')}, {NONE}) ELSE {NONE} END END
-    AS first,
-  s.group_key IS NOT NULL AS grouped
+def _segment_sql(where: str, order: str, grouped: bool) -> str:
+    """The query of one segment: its send rows (`where`, in `order`) joined with their receives.
+
+    The inner query computes each column once per joined row (LIMIT keeps
+    SQLite from folding it into the outer one, which would compute e.g. the
+    latency once per bucket test) and delivers the rows in its ORDER BY
+    order, the order group_concat concatenates them in (SQLite calls that
+    order arbitrary; it has always been the input's, and `read` checks it).
+    A grouped segment adds the image of each ok row's receive.
+    """
+    first = f",\n  CASE s.outcome WHEN 'ok' THEN IFNULL({image_sql('r.ts')}, {NONE}) ELSE {NONE} END AS first" if grouped else ""
+    inner = f"""SELECT s.rowid AS send,
+  {source.floor_sql('s.invoke_ts')} * {1 << tally.SHIFT} + {source.OUTCOME_CODE_SQL.replace('outcome', 's.outcome')} AS base,
+  IFNULL(CAST((s.complete_ts - s.invoke_ts) * 1000000 AS INTEGER), {NONE}) AS send_us,
+  IFNULL(CAST((r.ts - s.invoke_ts) * 1000000 AS INTEGER), {NONE}) AS e2e_us{first}
 FROM sends AS s LEFT JOIN receives AS r ON r.value = s.value
-ORDER BY s.group_key, s.invoke_ts, s.value
+WHERE {where}
+ORDER BY {order}
 LIMIT -1"""
-SQL = f"""SELECT group_concat(send), group_concat({tally.key_sql('second', 'outcome', latency.index_sql('send_us'))}),
-  group_concat(IFNULL({latency.index_sql('e2e_us')}, {NONE})), group_concat(first), group_concat(grouped)
-FROM ({_INNER})"""
+    return f"SELECT group_concat(send), group_concat(base), group_concat(send_us), group_concat(e2e_us){', group_concat(first)' if grouped else ''} FROM ({inner})"
+
+
+@dataclass(frozen=True)
+class _Segment:
+    sql: str
+    params: tuple[Any, ...]
+    grouped: bool
+
+
+def _ungrouped(where: str, *params: Any) -> _Segment:  # `+`: the rowid range, not sends_group, drives the walk
+    return _Segment(_segment_sql(f"+s.group_key IS NULL AND {where}", "s.rowid", grouped=False), params, grouped=False)
+
+
+def _grouped(where: str, *params: Any) -> _Segment:
+    return _Segment(_segment_sql(where, "s.group_key, s.invoke_ts, s.value", grouped=True), params, grouped=True)
 
 
 @dataclass(frozen=True)
@@ -60,6 +91,8 @@ class SendRows:
     e2e: np.ndarray  # tally key of the end-to-end latency to the first receive of its value; NONE: not received
     receives: np.ndarray  # receive rows of its value
     first: np.ndarray  # grouped rows: image of its value's first receive if the row is ok, else NONE
+    groups: list[str]  # group keys in the pass's order
+    sizes: list[int]  # send rows of each group
 
     @property
     def grouped_rowid(self) -> np.ndarray:
@@ -67,38 +100,105 @@ class SendRows:
 
 
 class PassOrderError(RuntimeError):
-    """SQLite did not deliver the pass's rows in the order its query asks for."""
+    """SQLite did not deliver the pass's rows in the order its queries ask for."""
 
 
 def read(conn: sqlite3.Connection) -> SendRows:
     """The pass. The ledger must have been validated (`source.validate`).
 
-    The folding below needs each send row's joined rows together and the
-    grouped rows last; SQLite calls group_concat's order arbitrary, so both
-    are checked (runs against the row count, a grouped flag per joined row)
-    and a mismatch is an error, never a verdict. The order within a group
-    (invoke_ts) is the ORDER BY's, read through the index sends_group.
+    The folding below needs each send row's joined rows together, which the
+    count of runs checks against the count of send rows; group_concat's
+    order, which SQLite calls arbitrary, is checked on the ungrouped
+    segments (their rowids must rise). The order within a group (invoke_ts)
+    is the ORDER BY's, read through the index sends_group. A mismatch is an
+    error, never a verdict.
     """
-    send, tally_key, e2e_bucket, first, grouped = source.int_columns(conn, SQL)
-    if not len(send):
-        empty = np.zeros(0, np.int64)
-        return SendRows(empty, empty, empty, empty, empty)
-    starts = np.flatnonzero(np.r_[True, send[1:] != send[:-1]])  # a run's rows are consecutive
-    sends = conn.execute("SELECT count(*) FROM sends").fetchone()[0]
-    if len(starts) != sends or np.any(grouped[1:] < grouped[:-1]) or np.count_nonzero(grouped) != len(first):
+    groups, sizes = _groups(conn)
+    count, low, high = (conn.execute(f"SELECT {f} FROM sends").fetchone()[0] for f in ("count(*)", "min(rowid)", "max(rowid)"))  # apart, each is quick
+    rowid_bounds = [low + (high - low + 1) * k // SEGMENTS for k in range(1, SEGMENTS)] if count else []
+    ends = np.cumsum(sizes)  # split before the groups nearest each share of the grouped rows
+    group_bounds = [groups[i] for i in sorted({int(np.searchsorted(ends, ends[-1] * k / SEGMENTS)) + 1 for k in range(1, SEGMENTS)})
+                    if i < len(groups)] if groups else []
+    segments = [_ungrouped(*where) for where in _ranges("s.rowid", sorted(set(rowid_bounds)))]
+    segments += [_grouped(*where) for where in _ranges("s.group_key", group_bounds)]
+    parts = _read_all(conn, segments, count)
+    ungrouped = [p for p, s in zip(parts, segments) if not s.grouped]
+    if sum(len(p[0]) for p in parts) != count or any(np.any(p[0][1:] < p[0][:-1]) for p in ungrouped):
+        runs = sum(len(p[0]) for p in parts)
         raise PassOrderError(f"SQLite {sqlite3.sqlite_version} returned the checker's joined rows out of order "
-                             f"({len(starts)} runs for {sends} send rows): this SQLite cannot be used")
-    tally_key = tally_key[starts]
-    bucket = np.minimum.reduceat(e2e_bucket, starts)  # the first receive's: buckets grow with the receive time
-    received = bucket != NONE
+                             f"({runs} runs for {count} send rows): this SQLite cannot be used")
+    rowid, tally_key, e2e, receives = (np.concatenate(column) for column in zip(*(p[:4] for p in parts)))
+    first = np.concatenate([p[4] for p, s in zip(parts, segments) if s.grouped])
+    return SendRows(rowid, tally_key, e2e, receives, first, groups, sizes)
+
+
+def _groups(conn: sqlite3.Connection) -> tuple[list[str], list[int]]:
+    """Group keys in the pass's order, and the send rows of each."""
+    found = conn.execute(
+        "SELECT group_key, count(*) FROM sends WHERE group_key IS NOT NULL GROUP BY group_key ORDER BY group_key"
+    ).fetchall()
+    return [g for g, _ in found], [n for _, n in found]
+
+
+def _ranges(column: str, bounds: list[Any]) -> list[tuple[str, Any]]:
+    """(condition, parameters) of each range of `column`'s non-NULL values that `bounds` (ascending) split it into."""
+    if not bounds:
+        return [(f"{column} IS NOT NULL",)]
+    edges = list(zip([None, *bounds], [*bounds, None]))
+    return [(" AND ".join(([f"{column} >= ?"] if lo is not None else []) + ([f"{column} < ?"] if hi is not None else [])),
+             *(e for e in (lo, hi) if e is not None)) for lo, hi in edges]
+
+
+def _read_all(conn: sqlite3.Connection, segments: list[_Segment], count: int) -> list[tuple[np.ndarray, ...]]:
+    """Each segment's folded rows, in the segments' order: by two threads, each taking the next segment
+    when done with one, when a second connection may serve."""
+    parts: list[tuple[np.ndarray, ...]] = [()] * len(segments)
+    todo = iter(range(len(segments)))  # next() on it from two threads: the GIL hands out each index once
+
+    def work(c: sqlite3.Connection) -> None:
+        for i in todo:
+            parts[i] = _read_segment(c, segments[i])
+
+    other = _second_connection(conn, count)
+    if other is None:
+        work(conn)
+        return parts
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            theirs = pool.submit(work, other)
+            work(conn)
+            theirs.result()
+    finally:
+        other.close()
+    return parts
+
+
+def _second_connection(conn: sqlite3.Connection, count: int) -> sqlite3.Connection | None:
+    """A read-only connection to the same ledger file, for a second thread; None when one would not help or could
+    see other rows: a small ledger, one CPU, a ledger in memory, TEMP copies (`tables`), or one still being written."""
+    if count < PARALLEL_MIN_SENDS or (os.cpu_count() or 1) < 2 or source.read_meta(conn).get("ledger_complete") != "true":
+        return None
+    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name IN ('sends', 'receives')").fetchone():
+        return None
+    file = next((f for _, name, f in conn.execute("PRAGMA database_list") if name == "main"), "")
+    if not file:
+        return None
+    return sqlite3.connect(f"{Path(file).as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+def _read_segment(conn: sqlite3.Connection, segment: _Segment) -> tuple[np.ndarray, ...]:
+    """(rowid, tally key, e2e tally key, receives[, first image]) per send row of the segment."""
+    send, base, send_us, e2e_us, *first = source.int_columns(conn, segment.sql, segment.params)
+    if not len(send):
+        return (send, send, send, send, *first)
+    starts = np.flatnonzero(np.r_[True, send[1:] != send[:-1]])  # a run's rows are consecutive
+    base, send_us = base[starts], send_us[starts]
+    timed = (base & tally.CODE == source.OK) & (send_us != NONE)  # an ok send with its latency
+    key = base.copy()
+    key[timed] += tally.LATENCY + latency.index(send_us[timed])
+    e2e_us = np.minimum.reduceat(e2e_us, starts)  # the first receive's
+    received = e2e_us != NONE
     receives = np.diff(np.r_[starts, len(send)]) * received  # the one joined row of a value never received: 0
     e2e = np.full(len(starts), NONE)
-    e2e[received] = (tally_key[received] >> tally.SHIFT << tally.SHIFT) + tally.LATENCY + bucket[received]  # at the send's second
-    grouped = starts[starts >= len(send) - len(first)] - (len(send) - len(first))
-    return SendRows(
-        rowid=send[starts],
-        tally=tally_key,
-        e2e=e2e,
-        receives=receives,
-        first=np.minimum.reduceat(first, grouped) if len(grouped) else first,
-    )
+    e2e[received] = (base[received] >> tally.SHIFT << tally.SHIFT) + tally.LATENCY + latency.index(e2e_us[received])  # at the send's second
+    return (send[starts], key, e2e, receives, *(np.minimum.reduceat(f, starts) for f in first))

@@ -8,9 +8,8 @@ significant digits (each bucket under 1% wide); a longer latency counts as
 one day, a negative one as zero. Reported in seconds, each value being the
 top of its bucket, as HdrHistogram reports them.
 
-A bucket is named by its HdrHistogram counts index, computed where the
-values are: in SQL (`index_sql`) in the pass over send rows, and in Python
-(`index`) for the few values sent more than once. Overall percentiles come
+A bucket is named by its HdrHistogram counts index (`index`), computed in
+numpy from the microseconds SQLite hands over. Overall percentiles come
 from an HdrHistogram fed the bucket counts. Per-second percentiles apply
 HdrHistogram's rule (`percentiles`) to each second's sparse counts, every
 second at once in numpy: querying one HdrHistogram per second would walk its
@@ -22,6 +21,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from hdrh.histogram import HdrHistogram
 
 from chaoskit.checker import tally
@@ -42,28 +42,14 @@ _EXACT_BITS = _SHAPE.sub_bucket_half_count_magnitude + 1  # below 2**8 µs each 
 _HALF = _SHAPE.sub_bucket_half_count  # buckets per power of two above that
 
 
-def _unclamped(us: int) -> int:
-    shift = us.bit_length() - _EXACT_BITS
-    return us if shift <= 0 else (us >> shift) + _HALF * shift
+def index(us: ArrayLike) -> np.ndarray:
+    """HdrHistogram's counts index of each of `us` microseconds (clamped into range), as int64."""
+    us = np.clip(np.asarray(us, dtype=np.int64), 0, HIGHEST_US)
+    shift = np.maximum(np.frexp(us.astype(np.float64))[1] - _EXACT_BITS, 0)  # the exponent is the bit length (exact below 2**53)
+    return (us >> shift) + _HALF * shift
 
 
-_TOP = _unclamped(HIGHEST_US)
-
-
-def index(us: int) -> int:
-    """HdrHistogram's counts index of `us` microseconds (clamped into range)."""
-    return 0 if us <= 0 else _TOP if us >= HIGHEST_US else _unclamped(us)
-
-
-def index_sql(us: str) -> str:
-    """`index` as an SQL expression over the integer SQL expression `us` (NULL stays NULL)."""
-    whens = [f"WHEN {us} < {1 << _EXACT_BITS} THEN max({us}, 0)"]
-    shift = 1
-    while 1 << (_EXACT_BITS + shift - 1) < HIGHEST_US:
-        limit = min(1 << (_EXACT_BITS + shift), HIGHEST_US)
-        whens.append(f"WHEN {us} < {limit} THEN ({us} >> {shift}) + {_HALF * shift}")
-        shift += 1
-    return f"CASE {' '.join(whens)} WHEN {us} IS NOT NULL THEN {_TOP} END"
+_TOP = int(index(HIGHEST_US))
 
 
 def _top_of(bucket: int) -> float:

@@ -60,7 +60,7 @@ class _Folded:
 
 def violations(conn: sqlite3.Connection, rows: SendRows, found: Values) -> list[Violation]:
     """Every order violation, sorted by group, then by invoke order within it."""
-    groups, sizes = _groups(conn)
+    groups, sizes = rows.groups, rows.sizes
     rowid = rows.grouped_rowid
     member = np.flatnonzero((rows.first != NONE) & values.not_resent(found, rowid))
     folded = _folded(conn, found, rowid, groups)
@@ -89,14 +89,6 @@ def violations(conn: sqlite3.Connection, rows: SendRows, found: Values) -> list[
 
 def _ints(items: Iterable[int]) -> np.ndarray:
     return np.array(list(items), dtype=np.int64)
-
-
-def _groups(conn: sqlite3.Connection) -> tuple[list[str], list[int]]:
-    """Group keys in the pass's order, and the send rows of each."""
-    found = conn.execute(
-        "SELECT group_key, count(*) FROM sends WHERE group_key IS NOT NULL GROUP BY group_key ORDER BY group_key"
-    ).fetchall()
-    return [g for g, _ in found], [n for _, n in found]
 
 
 def _entries(conn: sqlite3.Connection, rowids: set[int]) -> dict[int, _Entry]:

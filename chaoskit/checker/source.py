@@ -142,14 +142,14 @@ def rows(conn: sqlite3.Connection, stream: Stream) -> list[tuple[Any, ...]]:
     return found
 
 
-def int_columns(conn: sqlite3.Connection, sql: str) -> list[np.ndarray]:
+def int_columns(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[np.ndarray]:
     """The columns of `sql`'s one row, each a group_concat of integers, as int64 arrays.
 
     One string per column crosses into Python instead of an object per row;
     group_concat skips NULLs, which is how a column leaves rows out.
     """
     return [np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
-            for text in conn.execute(sql).fetchone()]
+            for text in conn.execute(sql, params).fetchone()]
 
 
 LOOKUP = "(SELECT value FROM json_each(:lookup))"

@@ -95,7 +95,7 @@ def receipts(conn: sqlite3.Connection, values: Iterable[str]) -> dict[str, Recei
 def resent_e2e(values: Values, received: dict[str, Receipt]) -> list[int]:
     """Tally keys of the end-to-end latency of the received re-sent values (first receive minus earliest invoke)."""
     return [
-        tally.key(math.floor(r.invoke_ts), latency.index(int((received[v].first_ts - r.invoke_ts) * 1_000_000)))
+        tally.key(math.floor(r.invoke_ts), int(latency.index(int((received[v].first_ts - r.invoke_ts) * 1_000_000))))
         for v, r in values.resent.items() if v in received
     ]
 

@@ -15,7 +15,7 @@ from test_checker_properties import SETTINGS, History, histories
 from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
 
 from chaoskit import ledger
-from chaoskit.checker import check, joined, source, tables
+from chaoskit.checker import check, joined, readers, source, tables
 
 
 def without_indexes(conn: sqlite3.Connection, keep: tuple[str, ...] = ()) -> None:
@@ -36,19 +36,42 @@ def test_results_are_the_same_without_indexes(h: History) -> None:
 @given(histories())
 @settings(max_examples=60, deadline=None)
 def test_two_threads_read_what_one_does(h: History) -> None:
-    """The pass split across two connections (a big, finished ledger in a file) gives what one connection gives."""
+    """The reads spread over two threads (a big, finished ledger in a file) give what one connection gives."""
     h.meta["ledger_complete"] = "true"  # a ledger still being written is read by one connection
     alone = h.check()
-    real, opened = joined._second_connection, []
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(joined, "PARALLEL_MIN_SENDS", 0), \
-            mock.patch.object(joined.os, "cpu_count", return_value=2), \
-            mock.patch.object(joined, "_second_connection", lambda *a: opened.append(real(*a)) or opened[-1]):
+    real, uris = readers._shared_uri, []
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(readers, "PARALLEL_MIN_SENDS", 0), \
+            mock.patch.object(readers.os, "cpu_count", return_value=2), \
+            mock.patch.object(readers, "_shared_uri", lambda *a: uris.append(real(*a)) or uris[-1]):
         book = h.ledger(Path(tmp) / "ledger.db")
         try:
             assert book.check() == alone
         finally:
             book.conn.close()
-    assert len(opened) == 1 and opened[0] is not None  # the second thread did read
+    assert len(uris) == 1 and uris[0] is not None  # the threads did read
+
+
+@pytest.mark.parametrize("meta, indexed, threads", [
+    ("true", True, True),
+    ("false", True, False),  # a run that did not end cleanly: its writer may still be adding rows
+    (None, True, False),  # a foreign ledger that does not say
+    ("true", False, False),  # TEMP copies, which only the checker's connection sees
+], ids=["finished", "not finished", "unsaid", "copied"])
+def test_threads_read_only_a_finished_ledger_they_can_see(book: Ledger, monkeypatch, meta: str | None, indexed: bool,
+                                                          threads: bool) -> None:
+    monkeypatch.setattr(readers, "PARALLEL_MIN_SENDS", 0)
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 2)
+    book.sends("a", "b").receives("a", "b").meta(ledger_complete=meta)
+    if not indexed:
+        without_indexes(book.conn)
+    book.conn.commit()
+    conn = ledger.open_for_read(book.path)
+    try:
+        with tables.prepared(conn), readers.opened(conn) as read:
+            assert read.parallel == threads
+            assert read.map(lambda c, table: c.execute(f"SELECT count(*) FROM {table}").fetchone()[0], ["sends", "receives"]) == [2, 2]
+    finally:
+        conn.close()
 
 
 def test_an_older_chaoskit_ledger_with_only_the_value_index(book: Ledger) -> None:

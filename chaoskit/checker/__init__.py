@@ -19,7 +19,7 @@ import numpy as np
 
 from chaoskit import ledger
 from chaoskit.checker import (
-    availability, examples, faults, joined, latency, order, queue, results, source, tables, tally, timeline, values, verdict,
+    availability, examples, faults, joined, latency, order, queue, readers, results, source, tables, tally, timeline, values, verdict,
 )
 from chaoskit.ledger import LedgerError
 
@@ -55,8 +55,10 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
             raise LedgerError("meta final_read_complete is 'true' but table 'final_reads' is missing")
         source.validate(conn, "final_reads", FINAL_READS_RULES)
 
-    rows = joined.read(conn)
-    found = values.read(conn)
+    with readers.opened(conn) as read:  # the reads that need no other's result, submitted before the pass's segments
+        found, gaps, receive_seconds = (read.submit(fn) for fn in (values.read, availability.gaps, timeline.receive_seconds))
+        rows = joined.read(conn, read)
+        found, gaps, receive_seconds = found.result(), gaps.result(), receive_seconds.result()
     queue_result = queue.analyse(conn, rows, found, completeness.final_read_complete)
     violations = order.violations(conn, rows, found)
     send_tally = tally.Tally.of(rows.tally)
@@ -66,9 +68,9 @@ def _check(conn: sqlite3.Connection) -> dict[str, Any]:
         violations=violations,
         completeness=completeness,
         examples=examples.build(conn, queue_result.anomalies(), fault_list),
-        availability=availability.report(conn, fault_list),
+        availability=availability.report(gaps, fault_list),
         latency=latency.report(send_tally, _end_to_end(conn, rows, found)),
-        timeline=timeline.report(send_tally, timeline.receive_seconds(conn)),
+        timeline=timeline.report(send_tally, receive_seconds),
         meta=meta,
     )
 

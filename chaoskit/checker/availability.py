@@ -78,9 +78,8 @@ class Windows:
         }
 
 
-def report(conn: sqlite3.Connection, faults: list[Fault]) -> dict:
-    """The results.json `availability` section: one entry per fault, then gaps outside faults."""
-    found = gaps(conn)
+def report(found: list[tuple[float, float]], faults: list[Fault]) -> dict:
+    """The results.json `availability` section from the gaps (`gaps`): one entry per fault, then gaps outside faults."""
     starts = [start for start, _ in found]
     inside = bytearray(len(found))
     per_fault = []

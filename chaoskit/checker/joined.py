@@ -11,9 +11,8 @@ crosses into Python as one string (see `source.int_columns`). A send row
 whose value was received k times makes k joined rows, a run; numpy folds
 each run back into one entry per send row.
 
-SQLite runs a query without holding Python's GIL, so a big ledger that no
-one writes any more (meta `ledger_complete` 'true': a second connection
-sees the same rows) is read by two threads, half the segments each.
+The segments are independent queries, so `readers` may run them on two
+threads at once.
 
 Times leave SQLite only as integers: tally keys (epoch second, outcome,
 latency bucket, see `tally`), end-to-end latency buckets, and images,
@@ -23,21 +22,18 @@ times are looked up for the few rows that need them.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from chaoskit.checker import latency, source, tally
+from chaoskit.checker.readers import Readers
 
 NONE = np.iinfo(np.int64).max  # no receive: above every key and image, so a run's minimum skips it
 IMAGE_SCALE = 1 << 22  # |t| <= 1e12 s (source.MAX_ABS_TIME), so |t| * 2**22 stays below 2**63
 SEGMENTS = 4  # of each kind, ungrouped and grouped: two threads finish within about one segment of each other
-PARALLEL_MIN_SENDS = 100_000  # below this, a second connection and thread cost more than they save
 
 
 def image_sql(column: str) -> str:
@@ -103,7 +99,7 @@ class PassOrderError(RuntimeError):
     """SQLite did not deliver the pass's rows in the order its queries ask for."""
 
 
-def read(conn: sqlite3.Connection) -> SendRows:
+def read(conn: sqlite3.Connection, readers: Readers) -> SendRows:
     """The pass. The ledger must have been validated (`source.validate`).
 
     The folding below needs each send row's joined rows together, which the
@@ -121,7 +117,7 @@ def read(conn: sqlite3.Connection) -> SendRows:
                     if i < len(groups)] if groups else []
     segments = [_ungrouped(*where) for where in _ranges("s.rowid", sorted(set(rowid_bounds)))]
     segments += [_grouped(*where) for where in _ranges("s.group_key", group_bounds)]
-    parts = _read_all(conn, segments, count)
+    parts = readers.map(_read_segment, segments)
     ungrouped = [p for p, s in zip(parts, segments) if not s.grouped]
     if sum(len(p[0]) for p in parts) != count or any(np.any(p[0][1:] < p[0][:-1]) for p in ungrouped):
         runs = sum(len(p[0]) for p in parts)
@@ -147,43 +143,6 @@ def _ranges(column: str, bounds: list[Any]) -> list[tuple[str, Any]]:
     edges = list(zip([None, *bounds], [*bounds, None]))
     return [(" AND ".join(([f"{column} >= ?"] if lo is not None else []) + ([f"{column} < ?"] if hi is not None else [])),
              *(e for e in (lo, hi) if e is not None)) for lo, hi in edges]
-
-
-def _read_all(conn: sqlite3.Connection, segments: list[_Segment], count: int) -> list[tuple[np.ndarray, ...]]:
-    """Each segment's folded rows, in the segments' order: by two threads, each taking the next segment
-    when done with one, when a second connection may serve."""
-    parts: list[tuple[np.ndarray, ...]] = [()] * len(segments)
-    todo = iter(range(len(segments)))  # next() on it from two threads: the GIL hands out each index once
-
-    def work(c: sqlite3.Connection) -> None:
-        for i in todo:
-            parts[i] = _read_segment(c, segments[i])
-
-    other = _second_connection(conn, count)
-    if other is None:
-        work(conn)
-        return parts
-    try:
-        with ThreadPoolExecutor(1) as pool:
-            theirs = pool.submit(work, other)
-            work(conn)
-            theirs.result()
-    finally:
-        other.close()
-    return parts
-
-
-def _second_connection(conn: sqlite3.Connection, count: int) -> sqlite3.Connection | None:
-    """A read-only connection to the same ledger file, for a second thread; None when one would not help or could
-    see other rows: a small ledger, one CPU, a ledger in memory, TEMP copies (`tables`), or one still being written."""
-    if count < PARALLEL_MIN_SENDS or (os.cpu_count() or 1) < 2 or source.read_meta(conn).get("ledger_complete") != "true":
-        return None
-    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name IN ('sends', 'receives')").fetchone():
-        return None
-    file = next((f for _, name, f in conn.execute("PRAGMA database_list") if name == "main"), "")
-    if not file:
-        return None
-    return sqlite3.connect(f"{Path(file).as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
 
 def _read_segment(conn: sqlite3.Connection, segment: _Segment) -> tuple[np.ndarray, ...]:

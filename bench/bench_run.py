@@ -6,9 +6,10 @@
 Runs lossy-ack and no-loss K times each (seeds 1..K) at a fixed duration and
 reports: the share of lossy-ack runs that found loss, the no-loss runs that
 failed or were unknown (a FAIL is a false alarm only if the loss it names is
-not real: the run's final read and broker logs say), and the wall time each run spends beyond its
-workload duration (cluster up, warm-up, drain, final read, check, report,
-teardown). Results go to stdout as JSON and to bench/results/run-<time>.json.
+not real: the run's final read and broker logs say), and the wall time each
+run spends beyond its workload duration (cluster up, warm-up, drain, final
+read, check, report, teardown). Results go to stdout as JSON and to
+bench/results/run-<time>.json.
 """
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 The pass reads the sends in FIFO order, as the order check reads them:
 the ungrouped rows first (in rowid order: their order is free), then each
 group in invoke order (group_key, invoke_ts, value). It reads them in
-segments, each one indexed query: the ungrouped rows in two ranges of
-rowids, the grouped rows in two ranges of group keys split near the
-middle row. A segment's query finds each send row's receives in
+segments, each one indexed query: the ungrouped rows in SEGMENTS ranges
+of rowids, the grouped rows in SEGMENTS ranges of group keys split at the
+groups nearest each share of the rows. A segment's query finds each send row's receives in
 receives(value, ts) and computes a few integers per joined row; each column
 crosses into Python as one string (see `source.int_columns`). A send row
 whose value was received k times makes k joined rows, a run; numpy folds
@@ -150,7 +150,7 @@ def _read_segment(conn: sqlite3.Connection, segment: _Segment) -> tuple[np.ndarr
     send, base, send_us, e2e_us, *first = source.int_columns(conn, segment.sql, segment.params)
     if not len(send):
         return (send, send, send, send, *first)
-    starts = np.flatnonzero(np.r_[True, send[1:] != send[:-1]])  # a run's rows are consecutive
+    starts = tally.run_starts(send)  # a run's rows are consecutive
     base, send_us = base[starts], send_us[starts]
     timed = (base & tally.CODE == source.OK) & (send_us != NONE)  # an ok send with its latency
     key = base.copy()

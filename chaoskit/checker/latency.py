@@ -73,7 +73,7 @@ def _grouped_percentiles(
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """`percentiles` of each group at once: rows sorted by group, then bucket.
     Returns the groups and, per wanted percentile in sorted order, one value per group."""
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    starts = tally.run_starts(groups)
     totals = np.add.reduceat(counts, starts)
     running = np.cumsum(counts)
     before = running[starts] - counts[starts]

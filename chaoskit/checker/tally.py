@@ -20,6 +20,11 @@ CODE = (1 << SHIFT) - 1  # mask of a key's code
 LATENCY = 3
 
 
+def run_starts(a: np.ndarray) -> np.ndarray:
+    """Index of the first element of each run of equal consecutive elements of `a`."""
+    return np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, np.int64)
+
+
 def key(second: int, bucket: int) -> int:
     """The key of a latency sample in `bucket` at `second`."""
     return (second << SHIFT) + LATENCY + bucket
@@ -35,7 +40,7 @@ class Tally:
     @classmethod
     def of(cls, keys: np.ndarray) -> Tally:
         ordered = np.sort(keys, kind="stable")  # timsort: the pass delivers keys mostly in time order
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.zeros(0, np.int64)
+        starts = run_starts(ordered)
         return cls(ordered[starts], np.diff(np.r_[starts, len(ordered)]))
 
     @property

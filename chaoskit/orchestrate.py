@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chaoskit import checker, runstore
-from chaoskit.cluster import compose, engine, lifecycle, ready
+from chaoskit.cluster import compose, engine, lifecycle, node_errors, ready
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.cluster.spec import state_dir
 from chaoskit import ledger
@@ -131,6 +131,7 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
     finally:
         stop.set()
         _heal(executor, client, say, writer)
+        _node_errors(client, say, writer)
         writer.close()
         runstore.collect_node_files(client, run_dir, state_dir() / "data")
         results, _ = checker.write_results(run_dir)
@@ -279,6 +280,15 @@ def _heal(executor: Executor | None, client, say: Callable[[str], None], writer:
     if problems:
         say("left unhealed: " + "; ".join(problems))
         writer.set_meta("unhealed", "; ".join(problems))
+        writer.set_meta("ledger_complete", "false")
+
+
+def _node_errors(client, say: Callable[[str], None], writer: LedgerWriter) -> None:
+    """A node whose JVM hit a fatal error (out of memory, ...) makes the run incomplete."""
+    errors = node_errors.fatal_errors(client, list_nodes(client))
+    if errors:
+        say("fatal JVM error on a node: " + "; ".join(errors))
+        writer.set_meta("node_errors", "; ".join(errors))
         writer.set_meta("ledger_complete", "false")
 
 

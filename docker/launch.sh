@@ -30,24 +30,36 @@ be32() {  # $1: a number -> its 4 big-endian bytes as printf escapes
   printf '\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255))
 }
 
-registered() {  # $1: NameServers (a;b;c, host:port), $2: cluster -> has a broker of it registered at one?
-  # One remoting request each (GET_BROKER_CLUSTER_INFO, code 106), not an admin-tool
-  # JVM: the JVMs starting beside it share two cores.
+registered() {  # $1: NameServers (a;b;c, host:port), $2: cluster -> has a broker of it registered?
+  # One remoting request (GET_BROKER_CLUSTER_INFO, code 106) to the first NameServer
+  # that accepts a connection, not an admin-tool JVM: the JVMs starting beside it
+  # share two cores. A broker registers with every NameServer, so one answer will do.
   local header='{"code":106,"language":"JAVA","version":0,"opaque":1,"flag":0,"extFields":{}}' addr
   for addr in ${1//;/ }; do
     exec 3<>"/dev/tcp/${addr%:*}/${addr#*:}" || continue
     printf "$(be32 $((4 + ${#header})))$(be32 ${#header})%s" "$header" >&3
+    # The NameServer keeps the connection open: a match ends the wait at once, else a second.
     if grep -aq "\"clusterAddrTable\":{[^}]*\"$2\"" < <(timeout 1 cat <&3); then
       exec 3<&-
       return 0
     fi
     exec 3<&-
+    return 1
   done
   return 1
 }
 
-java_opts() {  # $1: heap
-  echo "-Xms$1 -Xmx$1 -XX:MaxDirectMemorySize=256m -XX:+UseG1GC"\
+cds_opts() {  # this role's class data archive (docker/cds-train.sh): written at image build, mapped at start
+  local archive=/opt/rocketmq/cds/$ROLE.jsa
+  if [ -n "${CDS_DUMP:-}" ]; then
+    echo "-XX:ArchiveClassesAtExit=$archive"
+  elif [ -f "$archive" ]; then
+    echo "-XX:SharedArchiveFile=$archive"
+  fi
+}
+
+java_opts() {  # $1: heap, $2: direct memory limit
+  echo "-Xms$1 -Xmx$1 -XX:MaxDirectMemorySize=$2 -XX:+UseG1GC $(cds_opts)"\
     "-XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=/data/logs"\
     "--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED"\
     "--add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/jdk.internal.ref=ALL-UNNAMED"\
@@ -63,13 +75,18 @@ case "$ROLE" in
     render_properties "$CONF"
     # C1 only: a NameServer and its controller do little work, and C2's compiling
     # at start-up competes with five other JVMs for two cores.
-    exec java $(java_opts "${JAVA_HEAP:-256m}") -XX:TieredStopAtLevel=1 -cp "$LIB/*" \
+    exec java $(java_opts "${JAVA_HEAP:-256m}" 256m) -XX:TieredStopAtLevel=1 -cp "$LIB/*" \
       org.apache.rocketmq.namesrv.NamesrvStartup -c "$CONF"
     ;;
   broker)
     CONF=/data/conf/broker.properties
     render_properties "$CONF"
-    exec java $(java_opts "${JAVA_HEAP:-512m}") -cp "$LIB/*" \
+    # Direct memory: every thread that writes to the store keeps a direct encoder
+    # buffer of maxMessageSize (4 MiB), and under pop consumption dozens do. At
+    # 256m the master ran out, its HA ReadSocketService died with an
+    # OutOfMemoryError, and a rejoining replica hung in HANDSHAKE. A limit, not
+    # an allocation (RocketMQ's own scripts allow 15g).
+    exec java $(java_opts "${JAVA_HEAP:-512m}" 1g) -cp "$LIB/*" \
       org.apache.rocketmq.broker.BrokerStartup -c "$CONF"
     ;;
   proxy)
@@ -81,7 +98,7 @@ case "$ROLE" in
     # (it cannot create its heartbeat topic): wait for one.
     until registered "$NAMESRV" "$CLUSTER" 2>/dev/null; do
       echo "proxy: waiting for a broker of $CLUSTER to register at $NAMESRV"
-      sleep 1
+      sleep 0.5
     done
     TLS=""
     case "$ROCKETMQ_VERSION" in
@@ -110,7 +127,7 @@ case "$ROLE" in
         else { gsub(/"/, "\\\"", v); printf "%s\"%s\":\"%s\"", sep, k, v }
         sep="," }' "$CONF")
     echo "{${JSON}${TLS}}" > /data/conf/rmq-proxy.json
-    exec java $(java_opts "${JAVA_HEAP:-384m}") -cp "$LIB/*" \
+    exec java $(java_opts "${JAVA_HEAP:-384m}" 256m) -cp "$LIB/*" \
       org.apache.rocketmq.proxy.ProxyStartup -pc /data/conf/rmq-proxy.json -pm cluster
     ;;
   *)

@@ -25,8 +25,8 @@ CONTROLLER_KEYS = (
 )
 JSON_KEYS = ("topology", "broker_config", "controller_config", "workload", "fault_plan")
 SHOWN_KEYS = {
-    "scenario", "description", "unhealed", "expected_verdict", "rocketmq_version", "replicas", "seed", "duration_s",
-    "image_id", "started_at", "ended_at", "drain_complete", "final_read_complete", "ledger_complete",
+    "scenario", "description", "unhealed", "node_errors", "expected_verdict", "rocketmq_version", "replicas", "seed",
+    "duration_s", "image_id", "started_at", "ended_at", "drain_complete", "final_read_complete", "ledger_complete",
     *JSON_KEYS,
 }
 
@@ -92,6 +92,7 @@ def _facts(meta: Mapping[str, str], clock: Clock) -> list[tuple[str, str]]:
     rows = [
         ("description", meta.get("description")),
         ("left unhealed", meta.get("unhealed")),
+        ("fatal node errors", meta.get("node_errors")),
         ("RocketMQ version", meta.get("rocketmq_version")),
         ("replicas", meta.get("replicas")),
         ("seed", meta.get("seed")),

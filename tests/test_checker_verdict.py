@@ -87,6 +87,14 @@ def test_rule_3_fault_never_healed(book: Ledger) -> None:
     assert results["ledger_complete"] is False
 
 
+def test_rule_3_fatal_jvm_error_on_a_node(book: Ledger) -> None:
+    error = "broker-a-0: Exception in thread \"ReadSocketService\" java.lang.OutOfMemoryError: direct buffer memory"
+    book.sends("a").receives("a").meta(node_errors=error)
+    results = book.check()
+    assert results["valid"] == "unknown"
+    assert results["reason"] == f"the ledger is incomplete: a node's JVM failed ({error})"
+
+
 def test_rule_3_gives_every_doubt(book: Ledger) -> None:
     book.send("a", "info").meta(drain_complete="false", ledger_complete="false").fault("kill", 1.0, None)
     assert book.check()["reason"] == (

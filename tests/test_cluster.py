@@ -67,6 +67,16 @@ def test_status_shows_one_master_and_full_sync_state_set(cluster):
 
 
 @pytest.mark.integration
+def test_every_jvm_maps_the_class_data_archive_of_its_role(cluster):
+    # docker/cds-train.sh writes them at image build; a JVM that cannot use its
+    # archive (another class path, another JDK) starts without it, silently.
+    for node in cluster.nodes():
+        container = cluster.client.containers.get(node.container_id)
+        code, out = container.exec_run(["grep", "-c", f"/opt/rocketmq/cds/{node.kind}.jsa", "/proc/1/maps"])
+        assert code == 0 and int(out) > 0, f"{node.name} does not map /opt/rocketmq/cds/{node.kind}.jsa"
+
+
+@pytest.mark.integration
 def test_200_messages_sent_through_the_proxy_are_received(cluster):
     from rocketmq import FilterExpression, Message, Producer, SimpleConsumer
 

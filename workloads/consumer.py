@@ -18,8 +18,9 @@ from workloads.spec import WorkloadSpec
 log = logging.getLogger(__name__)
 
 # Long-polling wait of one receive: bounds how long a stopping consumer lingers, and the
-# warm-up waits for every consumer's first (empty) receive to return.
-AWAIT_S = 2
+# warm-up waits for every consumer's first (empty) receive to return. The proxy raises
+# shorter waits to its grpcClientConsumerMinLongPollingTimeoutMillis (docker-compose.yml).
+AWAIT_S = 1
 RETRY_S = 0.5        # pause after a failed receive or start (e.g. '"settings" is null' at first)
 PUSH_SETTLE_S = 5.0  # a push consumer receives on its own: wait this long before calling it warm
 ACK_THREADS = 32     # a whole batch (at most 32) acked in one round trip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import docker
@@ -21,6 +22,8 @@ from chaoskit.cluster import pull, remoting
 from chaoskit.cluster import roles as roles_mod
 from chaoskit.cluster.nodes import Node
 from workloads import payload
+
+READERS = 4  # queues pulled at once
 
 
 @dataclass(frozen=True)
@@ -44,16 +47,28 @@ def read_store(client: docker.DockerClient, nodes: list[Node], topic: str, run_i
         queues = int(config["topicConfigTable"][topic]["readQueueNums"])
     except (remoting.RemotingError, KeyError, TypeError, ValueError) as exc:
         return FinalRead(False, 0, time.time() - start, (f"no queue count of {topic} from {master.name}: {exc}",))
-    rows, problems = 0, []
-    for queue_id in range(queues):
+
+    def one(queue_id: int) -> tuple[list[dict], str | None]:
+        found_rows: list[dict] = []
         try:
             for m in pull.read_queue(master.broker_addr, topic, queue_id):
                 found = payload.decode(m.body)
-                if found is None or found.run_id != run_id:
-                    continue
-                emit({"value": found.value, "ts": m.store_ts, "message_id": m.properties.get("UNIQ_KEY"),
-                      "queue": f"{roles_mod.BROKER_NAME}/{queue_id}", "queue_offset": m.queue_offset})
-                rows += 1
+                if found is not None and found.run_id == run_id:
+                    found_rows.append({"value": found.value, "ts": m.store_ts,
+                                       "message_id": m.properties.get("UNIQ_KEY"),
+                                       "queue": f"{roles_mod.BROKER_NAME}/{queue_id}",
+                                       "queue_offset": m.queue_offset})
         except pull.PullError as exc:
-            problems.append(f"read from {master.name} stopped: {exc}")
+            return found_rows, f"read from {master.name} stopped: {exc}"
+        return found_rows, None
+
+    rows, problems = 0, []
+    # Queues are read side by side (each pull is a round trip), emitted in queue order.
+    with ThreadPoolExecutor(READERS) as pool:
+        for found_rows, problem in pool.map(one, range(queues)):
+            for row in found_rows:
+                emit(row)
+            rows += len(found_rows)
+            if problem:
+                problems.append(problem)
     return FinalRead(not problems, rows, time.time() - start, tuple(problems))

@@ -130,7 +130,8 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
 
         result = drain(stats.tracker, sink, spec.drain_quiet, spec.drain_limit, stop,
                        store=stored if spec.final_read else None)
-        _stop_consumers(consumers, spec)
+        for c in consumers:  # they end their last receive while the store is read
+            c.stop()
         writer.set_meta("drain_complete", str(result.complete).lower())
         writer.set_meta("drain_end", result.reason)
         if stop.is_set():
@@ -146,6 +147,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
             writer.set_meta("final_read_complete", str(final.complete).lower())
             if final.problems:
                 writer.set_meta("final_read_problems", "; ".join(final.problems))
+        _stop_consumers(consumers, spec)
         phase("done")
         summary = _summary(run_id, producers, stats, result, final)
         writer.set_meta("workload_summary", summary.to_json())

@@ -19,14 +19,17 @@ class Completeness:
 
     @classmethod
     def of(cls, meta: Mapping[str, str | None], faults: list[Fault]) -> Completeness:
-        """Meta `ledger_complete` other than 'true' (absent is fine: a foreign ledger)
-        or a fault never healed makes the ledger incomplete."""
+        """Meta `ledger_complete` other than 'true' (absent is fine: a foreign ledger),
+        a fault never healed or a fatal JVM error on a node (meta `node_errors`) makes
+        the ledger incomplete."""
         gaps = []
         if "ledger_complete" in meta and meta["ledger_complete"] != "true":
             gaps.append(_meta_state(meta, "ledger_complete"))
         unhealed = sum(f.end_ts is None for f in faults)
         if unhealed:
             gaps.append(f"{_count(unhealed, 'fault was', 'faults were')} never healed")
+        if meta.get("node_errors"):
+            gaps.append(f"a node's JVM failed ({meta['node_errors']})")
         return cls(
             drain_complete=meta.get("drain_complete") == "true",
             ledger_complete=not gaps,

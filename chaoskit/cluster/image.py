@@ -26,7 +26,7 @@ DEFAULT_VERSION = "5.5.0"
 DOCKER_DIR = Path(__file__).resolve().parents[2] / "docker"
 BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
 _VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
-_INPUTS = ("Dockerfile", "launch.sh", "mqadmin")  # plus conf/: what the image is built from
+_INPUTS = ("Dockerfile", "launch.sh", "mqadmin", "cds-train.sh")  # plus conf/: what the image is built from
 INPUTS_LABEL = "io.chaoskit.inputs"
 
 Log = Callable[[str], None]
@@ -118,9 +118,14 @@ def build_image(client: docker.DockerClient, version: str, log: Log) -> str:
         shutil.copytree(DOCKER_DIR / "conf", ctxp / "conf")
         shutil.copytree(jars, ctxp / "jars")
         log(f"building {image_tag(version)}")
-        image, _ = client.images.build(path=ctx, tag=image_tag(version), rm=True, pull=False,
-                                       buildargs={"ROCKETMQ_VERSION": version, "BASE_IMAGE": BASE_IMAGE},
-                                       labels={INPUTS_LABEL: inputs_digest()})
+        try:
+            image, _ = client.images.build(path=ctx, tag=image_tag(version), rm=True, pull=False,
+                                           buildargs={"ROCKETMQ_VERSION": version, "BASE_IMAGE": BASE_IMAGE},
+                                           labels={INPUTS_LABEL: inputs_digest()})
+        except docker.errors.BuildError as exc:
+            said = [line.strip() for chunk in exc.build_log for line in str(chunk.get("stream", "")).splitlines()]
+            last = next((line for line in reversed(said) if line), "")
+            raise UsageError(f"building {image_tag(version)} failed: {exc.msg}" + (f" ({last})" if last else "")) from None
     return image.id
 
 

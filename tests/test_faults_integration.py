@@ -142,9 +142,9 @@ class Guard:
 def healthy(cluster):
     """The ready cluster; after the test, swept clean and ready again whatever happened in it.
 
-    A replica that never rejoins (RocketMQ's HA client can hang after a
-    partition, see docs/faults.md) is restarted so the next user finds a
-    ready cluster, and the test errors saying so.
+    A replica that never rejoins is restarted so the next user finds a
+    ready cluster, and the test errors saying so (seen when the master's
+    direct memory ran out, docs/faults.md).
     """
     recovered(cluster)
     LEADERS_SEEN.add(cluster.roles().controller_leader)

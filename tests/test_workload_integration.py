@@ -111,3 +111,44 @@ def test_sigkill_mid_run_keeps_every_committed_row(cluster, tmp_path: Path):
     assert conn.execute("SELECT count(*) FROM receives WHERE value NOT IN (SELECT value FROM sends)").fetchone()[0] == 0
     results, _ = write_results(ledger)
     assert (results["valid"], results["unexpected_count"]) == ("unknown", 0)
+
+
+def test_a_batch_ack_acknowledges_every_message_of_it(cluster):
+    """ack_batch's one request per batch: what it acked never comes back; the one message
+    held back does, after its invisible duration (so the test can tell the two apart)."""
+    from rocketmq import FilterExpression, Message, Producer, SimpleConsumer
+
+    from chaoskit.cluster.topics import TOPICS
+    from workloads.consumer import ack_batch
+
+    topic, access, token = TOPICS["probe"].name, cluster.proxy_access, f"batch-ack-{time.time_ns()}"
+    producer = Producer(access.configuration(request_timeout=10), (topic,), tls_enable=access.tls)
+    consumer = SimpleConsumer(access.configuration(10), TOPICS["probe"].group, {topic: FilterExpression()},
+                              await_duration=1, tls_enable=access.tls)
+    producer.startup()
+    consumer.startup()
+    try:
+        for i in range(40):
+            msg = Message()
+            msg.topic, msg.body = topic, f"{token}-{i}".encode()
+            producer.send(msg)
+
+        def receive_for(seconds: float) -> list:
+            got, deadline = [], time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    got += consumer.receive(32, 10)
+                except Exception:  # '"settings" is null' before the first settings sync
+                    time.sleep(0.5)
+            return got
+
+        ours = [m for m in receive_for(8) if m.body.decode(errors="replace").startswith(token)]
+        assert len({m.body for m in ours}) == 40
+        kept = ours[-1]
+        assert ack_batch(consumer, ours[:-1], 15) == 0
+        back = [m for m in receive_for(14) if m.body.decode(errors="replace").startswith(token)]
+        assert {m.body for m in back} == {kept.body}
+        assert ack_batch(consumer, back, 15) == 0
+    finally:
+        consumer.shutdown()
+        producer.shutdown()

@@ -148,7 +148,7 @@ def test_a_batch_ack_acknowledges_every_message_of_it(cluster):
         assert ack_batch(consumer, ours[:-1], 15) == 0
         back = [m for m in receive_for(14) if m.body.decode(errors="replace").startswith(token)]
         assert {m.body for m in back} == {kept.body}
-        assert ack_batch(consumer, back, 15) == 0
+        ack_batch(consumer, back, 15)  # cleanup only; an unacked one comes back to no one
     finally:
         consumer.shutdown()
         producer.shutdown()

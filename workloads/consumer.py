@@ -128,8 +128,9 @@ class SimpleConsumerWorker(ConsumerWorker):
                 self._sink.polled(self.name)
                 for message in messages:
                     self._sink.deliver(self.name, message)
-                for _ in range(ack_batch(client, messages, spec.request_timeout + 5) if messages else 0):
-                    self._sink.ack_failed()
+                failed = ack_batch(client, messages, spec.request_timeout + 5)  # none for an empty batch
+                if failed:
+                    self._sink.ack_failed(failed)
         finally:
             client.shutdown()
 

@@ -52,8 +52,9 @@ class DeliverySink:
                 self._polled.add(process)
                 self._polled_changed.notify_all()
 
-    def ack_failed(self) -> None:
-        self._stats.count("ack_errors")
+    def ack_failed(self, n: int) -> None:
+        """`n` messages of a batch were not acknowledged (they come back after the invisible duration)."""
+        self._stats.count("ack_errors", n)
 
     def receive_failed(self, exc: BaseException) -> None:
         """A consumer's receive (or start) failed with `exc`."""

@@ -28,7 +28,11 @@ CREATE TABLE IF NOT EXISTS sends (
   outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'fail', 'info')),
   message_id  TEXT,
   error       TEXT,
-  topic       TEXT
+  topic       TEXT,
+  -- where the broker stored an acknowledged value, when the client says (the remoting client does)
+  queue       TEXT,
+  queue_offset INTEGER,
+  commitlog_offset INTEGER
 );
 CREATE TABLE IF NOT EXISTS receives (
   value       TEXT NOT NULL,

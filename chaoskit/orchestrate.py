@@ -31,6 +31,7 @@ from faults import actions
 from faults import plan as plan_mod
 from faults.executor import Executor, stop_on_signals
 from faults.heal import sweep
+from workloads import access as workload_access
 from workloads.runner import run_workload
 
 EXIT_CODES = {True: 0, False: 1, "unknown": 3}
@@ -86,7 +87,11 @@ class ScopedLedger:
 
 def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], None] = print,
         progress: str = "auto") -> RunResult:
-    """Run `scenario`; returns the verdict and where the evidence is."""
+    """Run `scenario`; returns the verdict and where the evidence is.
+
+    A missing client piece (JRE, client jars) is a UsageError before anything starts.
+    """
+    workload_access.prepare(scenario.cluster.access)
     run_dir = runstore.create(scenario.name)
     log = runstore.file_logger(run_dir)
 
@@ -164,7 +169,7 @@ def _run_main(scenario: Scenario, cluster: lifecycle.Cluster, writer: LedgerWrit
 
     def one(i: int, spec) -> None:
         try:
-            run_workload(spec, cluster.proxy_access, ScopedLedger(writer, spec.kind), cluster.client, nodes,
+            run_workload(spec, cluster.access(scenario.cluster.access), ScopedLedger(writer, spec.kind), cluster.client, nodes,
                          cluster.version, progress=progress if i == 0 else "off", stop=stop,
                          before_final_read=recovered.wait)
             outcomes[spec.kind] = "ok"
@@ -205,7 +210,7 @@ class _RecoveryGate:
             if self._fault_thread is not None:
                 self._fault_thread.join()
             self._say("every fault healed; waiting for the cluster to recover")
-            expected = ready.Expected(brokers=tuple(self._scenario.cluster.brokers))
+            expected = lifecycle.expected_of(self._scenario.cluster)
             start = time.monotonic()
             try:
                 ready.wait(lambda: ready.check_roles(self._cluster.client, expected), self._scenario.recovery_timeout)
@@ -251,6 +256,7 @@ def _scenario_meta(writer: LedgerWriter, scenario: Scenario) -> None:
         "expected_verdict": scenario.expected_verdict or "",
         "rocketmq_version": spec.version,
         "replicas": spec.replicas,
+        "access": spec.access,
         "broker_config": json.dumps({"allAckInSyncStateSet": "true", **spec.overrides.get("broker", {})}),
         "controller_config": json.dumps({"enableControllerInNamesrv": "true", "controllers": 3,
                                          **spec.overrides.get("controller", {})}),

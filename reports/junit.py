@@ -18,7 +18,7 @@ from reports.run import meta_duration, parse_time
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PROPERTIES = ("scenario", "expected_verdict", "rocketmq_version", "replicas", "seed", "image_id", "started_at")
+_PROPERTIES = ("scenario", "expected_verdict", "rocketmq_version", "access", "replicas", "seed", "image_id", "started_at")
 _ELEMENT = {checks.FAILED: "failure", checks.UNDECIDED: "error", checks.SKIPPED: "skipped"}
 
 

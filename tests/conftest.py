@@ -11,7 +11,8 @@ from chaoskit.cluster.spec import ClusterSpec
 
 @pytest.fixture(scope="session")
 def cluster():
-    """A ready cluster (started or reused by `up`); left running for the next test.
+    """A ready cluster (started or reused by `up`), with a Proxy so both access paths can be
+    tested; left running for the next test.
 
     Tests that break it (faults) must heal it before they end.
     CHAOSKIT_TEST_VERSION selects the RocketMQ version under test.
@@ -19,7 +20,7 @@ def cluster():
     from chaoskit.cluster.lifecycle import up
 
     version = os.environ.get("CHAOSKIT_TEST_VERSION", DEFAULT_VERSION)
-    return up(ClusterSpec(version=version, replicas=2), timeout=300, log=lambda m: print(f"cluster: {m}"))
+    return up(ClusterSpec(version=version, replicas=2, access="proxy"), timeout=300, log=lambda m: print(f"cluster: {m}"))
 
 
 @pytest.fixture

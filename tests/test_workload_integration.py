@@ -26,7 +26,7 @@ ACKED = "SELECT DISTINCT value FROM sends WHERE outcome = 'ok'"
 def run(cluster, tmp_path: Path, spec: WorkloadSpec) -> sqlite3.Connection:
     writer = LedgerWriter(tmp_path / "ledger.db")
     try:
-        summary = run_workload(spec, cluster.proxy_access, writer, cluster.client, cluster.nodes(), cluster.version,
+        summary = run_workload(spec, cluster.access("proxy"), writer, cluster.client, cluster.nodes(), cluster.version,
                                progress="plain")
     finally:
         writer.close()
@@ -121,7 +121,7 @@ def test_a_batch_ack_acknowledges_every_message_of_it(cluster):
     from chaoskit.cluster.topics import TOPICS
     from workloads.consumer import ack_batch
 
-    topic, access, token = TOPICS["probe"].name, cluster.proxy_access, f"batch-ack-{time.time_ns()}"
+    topic, access, token = TOPICS["probe"].name, cluster.access("proxy"), f"batch-ack-{time.time_ns()}"
     producer = Producer(access.configuration(request_timeout=10), (topic,), tls_enable=access.tls)
     consumer = SimpleConsumer(access.configuration(10), TOPICS["probe"].group, {topic: FilterExpression()},
                               await_duration=1, tls_enable=access.tls)

@@ -16,16 +16,18 @@ from __future__ import annotations
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable
 
 import docker
 
+from chaoskit.cluster.access import Access
 from chaoskit.cluster.nodes import Node
-from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.ledger import LedgerWriter
+from workloads import access as access_mod
 from workloads import payload
-from workloads.consumer import AWAIT_S, make_consumer
+from workloads.consumer import AWAIT_S
 from workloads.delivery import DeliverySink
 from workloads.drain import DrainResult, drain
 from workloads.final_read import FinalRead, read_store
@@ -67,10 +69,10 @@ class WorkloadSummary:
         return json.dumps(asdict(self), sort_keys=True)
 
 
-def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, client: docker.DockerClient,
+def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, client: docker.DockerClient,
                  nodes: list[Node], version: str, *, progress: str = "auto", stop: threading.Event | None = None,
                  before_final_read: Callable[[], None] | None = None) -> WorkloadSummary:
-    """Run `spec` against the cluster (`nodes`, reached through `access`), recording into `writer`.
+    """Run `spec` against the cluster (`nodes`, its clients reaching it through `access`), recording into `writer`.
 
     `progress`: auto | live | plain | off. `stop` ends the run early (drain
     and ledger then incomplete). `before_final_read` is called before the
@@ -78,17 +80,20 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
     the same way and is re-raised once producers and consumers have stopped.
     """
     stop = stop or threading.Event()
+    access_mod.prepare(access_mod.mode_of(access))
     run_id = payload.new_run_id()
     started = time.time()
     for key, value in {"ledger_complete": "false", "drain_complete": "false", "final_read_complete": "false",
                        "workload": spec.to_json(), "run_id": run_id, "started_at": started,
-                       "rocketmq_version": version}.items():
+                       "rocketmq_version": version, "access": access_mod.mode_of(access)}.items():
         writer.set_meta(key, value)
     stats = Stats(Tracker())
     sink = DeliverySink(run_id, spec.topic, writer, stats)
     view = ProgressView(stats, auto_mode() if progress == "auto" else progress).start()
-    consumers = [make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
-    producers = [ProducerWorker(i, spec, access, run_id, writer, stats) for i in range(spec.producers)]
+    consumers = [access_mod.make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
+    new_sender = access_mod.sender_factory(access, spec)
+    producers = [ProducerWorker(i, spec, lambda i=i: new_sender(i), run_id, writer, stats)
+                 for i in range(spec.producers)]
 
     def phase(name: str, ts: float | None = None) -> None:
         stats.phase(name)
@@ -98,8 +103,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
         phase("warmup")
         for c in consumers:
             c.start()
-        for p in producers:
-            p.start_client()
+        _each_at_once([p.start_client for p in producers])  # each client start is a few round trips
         if not sink.wait_polled({c.name for c in consumers}, spec.warmup_timeout, stop):
             if stop.is_set():
                 raise KeyboardInterrupt
@@ -169,11 +173,14 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
 
 def _finish_producers(producers: list[ProducerWorker]) -> None:
     """Stop sending and wait for every in-flight outcome, all producers at once."""
-    threads = [threading.Thread(target=p.finish) for p in producers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _each_at_once([p.finish for p in producers])
+
+
+def _each_at_once(calls: list[Callable[[], None]]) -> None:
+    """Run every call on its own thread; wait for all; re-raise the first failure."""
+    with ThreadPoolExecutor(max(1, len(calls))) as pool:
+        for future in [pool.submit(c) for c in calls]:
+            future.result()
 
 
 def _stop_consumers(consumers: list, spec: WorkloadSpec) -> None:

@@ -114,13 +114,13 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         access=overrides.access or cluster.get("access", DEFAULT_ACCESS),
     ).with_set(list(overrides.sets))
 
-    workloads = _workloads(data.get("workloads", []), duration, overrides.rate, where)
     if spec.access == "remoting":
         for i, item in enumerate(data.get("workloads", [])):
-            only = sorted(_PROXY_ONLY_WORKLOAD & set(item))
+            only = sorted(_PROXY_ONLY_WORKLOAD & set(item)) if isinstance(item, dict) else []
             if only:
                 raise UsageError(f"{where} [[workloads]] #{i + 1}: {', '.join(only)} only make sense through a "
                                  f"proxy (gRPC consumers), not with access 'remoting'")
+    workloads = _workloads(data.get("workloads", []), duration, overrides.rate, where)
     plan = _plan(faults, duration, seed, overrides, where)
     return Scenario(
         name=path.stem, path=path, description=str(data.get("description", "")), expected_verdict=expected,

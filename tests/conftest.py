@@ -9,6 +9,11 @@ from chaoskit.cluster.image import DEFAULT_VERSION
 from chaoskit.cluster.spec import ClusterSpec
 
 
+def suite_spec() -> ClusterSpec:
+    """The suite's cluster: a Proxy beside the brokers, so both access paths can be tested."""
+    return ClusterSpec(version=os.environ.get("CHAOSKIT_TEST_VERSION", DEFAULT_VERSION), replicas=2, access="proxy")
+
+
 @pytest.fixture(scope="session")
 def cluster():
     """A ready cluster (started or reused by `up`), with a Proxy so both access paths can be
@@ -19,8 +24,16 @@ def cluster():
     """
     from chaoskit.cluster.lifecycle import up
 
-    version = os.environ.get("CHAOSKIT_TEST_VERSION", DEFAULT_VERSION)
-    return up(ClusterSpec(version=version, replicas=2, access="proxy"), timeout=300, log=lambda m: print(f"cluster: {m}"))
+    return up(suite_spec(), timeout=300, log=lambda m: print(f"cluster: {m}"))
+
+
+@pytest.fixture
+def restores_cluster(cluster):
+    """For a test that replaces the suite's cluster (a `chaoskit run` starts its own): bring it back after."""
+    from chaoskit.cluster.lifecycle import up
+
+    yield cluster
+    up(suite_spec(), timeout=300, log=lambda m: print(f"cluster: {m}"))
 
 
 @pytest.fixture

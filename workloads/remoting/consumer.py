@@ -50,7 +50,7 @@ class RemotingConsumerWorker(ConsumerWorker):
         def make() -> Any:
             consumer = JClass("org.apache.rocketmq.client.consumer.DefaultMQPushConsumer")(spec.group)
             consumer.setNamesrvAddr(self._access.namesrv_addr)
-            consumer.setInstanceName(f"chaoskit-{name}-{os.getpid()}")
+            consumer.setInstanceName(f"chaoskit-{spec.topic}-{name}-{os.getpid()}")
             consumer.setVipChannelEnabled(False)
             consumer.setConsumeFromWhere(JClass("org.apache.rocketmq.common.consumer.ConsumeFromWhere").CONSUME_FROM_FIRST_OFFSET)
             consumer.setConsumeThreadMin(CONSUME_THREADS)

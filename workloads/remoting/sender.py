@@ -28,7 +28,6 @@ from workloads.remoting import outcome as remoting_outcome
 
 GROUP_PROPERTY = "CHAOSKIT_GROUP"   # the message group, for consumers (remoting has no message group field)
 QUEUE_SEND_THREADS = 16             # per producer: about 5,000 sends/s at this host's ~3 ms per send
-PRODUCER_GROUP = "chaoskit-producers"
 
 
 class RemotingSender:
@@ -49,10 +48,11 @@ class RemotingSender:
     def startup(self) -> None:
         from jpype import JClass
 
-        producer = JClass("org.apache.rocketmq.client.producer.DefaultMQProducer")(PRODUCER_GROUP)
+        producer = JClass("org.apache.rocketmq.client.producer.DefaultMQProducer")(f"{self._topic}-producers")
         producer.setNamesrvAddr(self._access.namesrv_addr)
-        # One client instance per producer: their own connections and threads, as separate processes would have.
-        producer.setInstanceName(f"chaoskit-{self._name}-{os.getpid()}")
+        # One client instance per producer (workloads share this process): their own connections
+        # and threads, as separate processes would have.
+        producer.setInstanceName(f"chaoskit-{self._topic}-{self._name}-{os.getpid()}")
         producer.setVipChannelEnabled(False)
         producer.setSendMsgTimeout(self._timeout_ms)
         producer.start()

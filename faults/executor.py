@@ -76,7 +76,7 @@ class Executor:
 
     def __init__(self, client: docker.DockerClient | None, ledger: LedgerWriter, plan: Plan, t0: float, *,
                  log: Callable[[str], None] = lambda msg: None,
-                 lookup: Callable[..., Roles] = roles_mod.lookup,
+                 lookup: Callable[[list[Node]], Roles] = roles_mod.lookup,
                  list_nodes: Callable[..., list[Node]] = nodes_mod.list_nodes,
                  apply: Callable[..., None] = actions.apply_effect,
                  heal: Callable[..., list[str]] = actions.heal_effect,
@@ -182,7 +182,7 @@ class Executor:
         while True:
             began = self._clock()
             nodes = self._list_nodes(self.client)
-            roles = self._lookup(self.client, nodes)
+            roles = self._lookup(nodes)
             self._lookup_s = self._clock() - began
             self._note_roles(roles)
             # Seeded per step: the same plan against the same cluster picks the same nodes.
@@ -222,7 +222,7 @@ class Executor:
         """Look the roles up every `watch_s` seconds until `done`, noting changes."""
         while not done.wait(self._watch_s):
             try:
-                self._note_roles(self._lookup(self.client, self._list_nodes(self.client)))
+                self._note_roles(self._lookup(self._list_nodes(self.client)))
             except Exception as exc:  # a watcher never ends the run; the next round tries again
                 self._log(f"{self._since()} role lookup failed: {exc}")
 

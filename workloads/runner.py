@@ -8,8 +8,11 @@
                 (final_read.py); the drain may take it early, to learn that the values still
                 missing are not stored at all
 
-The ledger's meta says how far it got: `ledger_complete` is 'false' from the
-start and 'true' only after a clean end.
+Several workloads may share one ledger: each tags its rows with its kind (the
+`workload` column) and numbers its producers from `first_producer`, so values
+stay unique in the ledger. The runner writes no meta: it returns how it ended
+(`WorkloadSummary`) and the caller decides completeness
+(chaoskit/completeness.py), once for all its workloads.
 """
 from __future__ import annotations
 
@@ -19,11 +22,10 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-import docker
-
 from chaoskit.cluster.nodes import Node
 from chaoskit.cluster.proxy_client import ProxyAccess
-from chaoskit.ledger import LedgerWriter
+from chaoskit.completeness import WorkloadEnd
+from chaoskit.ledger import LedgerWriter, WorkloadWriter
 from workloads import payload
 from workloads.consumer import AWAIT_S, make_consumer
 from workloads.delivery import DeliverySink
@@ -66,12 +68,17 @@ class WorkloadSummary:
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 
+    def end(self) -> WorkloadEnd:
+        """A clean end, as completeness.decide takes it."""
+        return WorkloadEnd("", self.drain.complete, self.final_read is not None and self.final_read.complete)
 
-def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, client: docker.DockerClient,
-                 nodes: list[Node], version: str, *, progress: str = "auto", stop: threading.Event | None = None,
+
+def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, nodes: list[Node], *,
+                 first_producer: int = 0, progress: str = "auto", stop: threading.Event | None = None,
                  before_final_read: Callable[[], None] | None = None) -> WorkloadSummary:
     """Run `spec` against the cluster (`nodes`, reached through `access`), recording into `writer`.
 
+    Producers are numbered from `first_producer` (values p<n>-<seq>).
     `progress`: auto | live | plain | off. `stop` ends the run early (drain
     and ledger then incomplete). `before_final_read` is called before the
     store is first read (by the drain, or after it): the place to heal faults. Ctrl-C stops the run
@@ -79,16 +86,13 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
     """
     stop = stop or threading.Event()
     run_id = payload.new_run_id()
-    started = time.time()
-    for key, value in {"ledger_complete": "false", "drain_complete": "false", "final_read_complete": "false",
-                       "workload": spec.to_json(), "run_id": run_id, "started_at": started,
-                       "rocketmq_version": version}.items():
-        writer.set_meta(key, value)
+    writer = WorkloadWriter(writer, spec.kind)
     stats = Stats(Tracker())
     sink = DeliverySink(run_id, spec.topic, writer, stats)
     view = ProgressView(stats, auto_mode() if progress == "auto" else progress).start()
     consumers = [make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
-    producers = [ProducerWorker(i, spec, access, run_id, writer, stats) for i in range(spec.producers)]
+    producers = [ProducerWorker(first_producer + i, spec, access, run_id, writer, stats)
+                 for i in range(spec.producers)]
 
     def phase(name: str, ts: float | None = None) -> None:
         stats.phase(name)
@@ -121,7 +125,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
                 before_final_read()
             rows: list[dict] = []
             started = time.time()
-            reads.append((started, read_store(client, nodes, spec.topic, run_id, rows.append), rows))
+            reads.append((started, read_store(nodes, spec.topic, run_id, rows.append), rows))
             return reads[-1]
 
         def stored() -> set | None:
@@ -132,8 +136,6 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
                        store=stored if spec.final_read else None)
         for c in consumers:  # they end their last receive while the store is read
             c.stop()
-        writer.set_meta("drain_complete", str(result.complete).lower())
-        writer.set_meta("drain_end", result.reason)
         if stop.is_set():
             raise KeyboardInterrupt
         final = None
@@ -144,16 +146,9 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
             for row in rows:
                 writer.add("final_reads", row)
             writer.flush()
-            writer.set_meta("final_read_complete", str(final.complete).lower())
-            if final.problems:
-                writer.set_meta("final_read_problems", "; ".join(final.problems))
         _stop_consumers(consumers, spec)
         phase("done")
-        summary = _summary(run_id, producers, stats, result, final)
-        writer.set_meta("workload_summary", summary.to_json())
-        writer.set_meta("ended_at", time.time())
-        writer.set_meta("ledger_complete", "true")
-        return summary
+        return _summary(run_id, producers, stats, result, final)
     except KeyboardInterrupt:
         phase("interrupted")
         stop.set()

@@ -36,7 +36,7 @@ class Cluster:
         return nodes_mod.list_nodes(self.client)
 
     def roles(self) -> roles_mod.Roles:
-        return roles_mod.lookup(self.client, self.nodes())
+        return roles_mod.lookup(self.nodes())
 
     @property
     def proxy_access(self) -> ProxyAccess:

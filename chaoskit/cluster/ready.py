@@ -42,7 +42,7 @@ def check_roles(client: docker.DockerClient, expected: Expected) -> roles_mod.Ro
             raise NotReady(name, "no container")
         if found[name].state != "running":
             raise NotReady(name, f"container is {found[name].state}")
-    roles = roles_mod.lookup(client, list(found.values()))
+    roles = roles_mod.lookup(list(found.values()))
     if roles.controller_leader is None:
         raise NotReady(expected.namesrvs[0], "the controllers have no leader" + _first(roles.errors))
     if roles.master is None:

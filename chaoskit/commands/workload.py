@@ -63,15 +63,23 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
                         drain_limit=drain_limit, final_read=not no_final_read)
     if progress not in ("auto", "live", "plain", "off"):
         raise UsageError(f"unknown progress mode '{progress}': use auto, live, plain or off")
-    client, nodes, access, version = _cluster()
+    nodes, access, version = _cluster()
     run_dir = run_dir or Path("store") / "workload" / time.strftime("%Y%m%dT%H%M%S")
+    from chaoskit import completeness
     from chaoskit.ledger import LedgerWriter
     from workloads.runner import WorkloadError, run_workload
 
     run_dir.mkdir(parents=True, exist_ok=True)
     writer = LedgerWriter(run_dir / "ledger.db")
+    for key, value in {**completeness.INITIAL, "workload": spec.to_json(), "started_at": time.time(),
+                       "rocketmq_version": version}.items():
+        writer.set_meta(key, value)
     try:
-        summary = run_workload(spec, access, writer, client, nodes, version, progress=progress)
+        summary = run_workload(spec, access, writer, nodes, progress=progress)
+        facts = completeness.Facts(workloads={spec.kind: summary.end()})
+        for key, value in {**completeness.decide(facts), "run_id": summary.run_id,
+                           "workload_summary": summary.to_json(), "ended_at": time.time()}.items():
+            writer.set_meta(key, value)
     except WorkloadError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -90,7 +98,7 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
 
 
 def _cluster():
-    """(docker client, nodes, proxy access, RocketMQ version) of the running cluster, or UsageError."""
+    """(nodes, proxy access, RocketMQ version) of the running cluster, or UsageError."""
     from chaoskit.cluster import engine, lifecycle, proxy_client
     from chaoskit.cluster import nodes as cluster_nodes
 
@@ -108,7 +116,7 @@ def _cluster():
     except OSError as exc:
         raise UsageError(f"the proxy at {endpoint} is unreachable ({exc})") from None
     version = cluster.version if cluster.version != "?" else _env_version(client, running)
-    return client, nodes, proxy_client.access(endpoint, version), version
+    return nodes, proxy_client.access(endpoint, version), version
 
 
 def _env_version(client, running: list) -> str:

@@ -6,17 +6,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chaoskit.cluster.image import DEFAULT_VERSION, check_version
 from chaoskit.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[2]
 ROLES = ("broker", "controller", "proxy")
+DEFAULT_VERSION = "5.5.0"
+_VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
 
 def state_dir() -> Path:
     """Where cluster data, logs and rendered overrides live (survives container kills)."""
     return Path(os.environ.get("CHAOSKIT_STATE", REPO / ".chaoskit"))
+
+
+def check_version(version: str) -> str:
+    """Reject anything but a RocketMQ 5.x.y release number."""
+    if not _VERSION_RE.match(version):
+        raise UsageError(f"unknown RocketMQ version '{version}': expected a 5.x release such as 5.0.0 or {DEFAULT_VERSION}")
+    return version
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,21 @@ from rich.console import Console
 
 from chaoskit.checker import results as results_mod
 from chaoskit.checker import summary, write_results
+from chaoskit.commands import Command, OneLineError
 from chaoskit.errors import UsageError
 from chaoskit.ledger import LedgerError, resolve_path
 
 EXIT_CODES = {True: 0, False: 1, "unknown": 3}
 
 
-class _OneLineErrors(click.Command):
+class _OneLineErrors(Command):
     """click's own usage errors (an unknown option, ...) as chaoskit's one-line error."""
 
     def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
-            raise UsageError(exc.format_message()) from None
+            raise OneLineError(exc.format_message()) from None
 
 
 @click.command(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 
+from chaoskit.commands import Command
 from chaoskit.cluster import compose, engine
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--keep-data", is_flag=True, help="Keep node data and logs under .chaoskit/data.")
 def command(keep_data: bool) -> None:
     """Remove containers, network and volumes (and node data unless --keep-data).

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from chaoskit.commands import Group
 from chaoskit.errors import UsageError
 
 DEFAULT_FAULTS = "kill,stop,pause,partition,loss,bandwidth"
@@ -59,7 +60,7 @@ def _build(faults: str, targets: str, interval: float, duration: float, fault_du
         [t.strip() for t in targets.split(",") if t.strip()], fault_duration, names)
 
 
-@click.group()
+@click.group(cls=Group)
 def command() -> None:
     """Seeded fault plans and their executor.
 

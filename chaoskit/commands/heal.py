@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 
 
-@click.command()
+@click.command(cls=Command)
 def command() -> None:
     """Unpause and start every node, remove chaoskit's iptables chain and qdiscs, verify.
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import click
 
+from chaoskit.commands import Command
 from chaoskit.cluster import engine
 from chaoskit.cluster.compose import log_file
 from chaoskit.errors import UsageError
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("node")
 @click.option("--lines", "-n", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--container", is_flag=True, help="Show the container's stdout/stderr instead.")

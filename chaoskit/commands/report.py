@@ -5,10 +5,11 @@ from pathlib import Path
 
 import click
 
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("run_dir", type=click.Path(path_type=Path))
 def command(run_dir: Path) -> None:
     """Render the reports of a checked run from its ledger.db and results.json.

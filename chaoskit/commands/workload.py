@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from chaoskit.commands import Command, OneLineError
 from chaoskit.errors import UsageError
 
 PROXY_CONNECT_TIMEOUT_S = 3.0
@@ -24,14 +25,14 @@ class _Number(click.ParamType):
         try:
             return self.cast(value)
         except (TypeError, ValueError):
-            raise UsageError(f"{param.opts[0]} must be a {'whole ' if self.cast is int else ''}number, "
+            raise OneLineError(f"{param.opts[0]} must be a {'whole ' if self.cast is int else ''}number, "
                              f"not '{value}'") from None
 
 
 INT, FLOAT = _Number(int), _Number(float)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--duration", type=FLOAT, default=30.0, show_default=True, help="Seconds of sending.")
 @click.option("--rate", type=FLOAT, default=200.0, show_default=True, help="Total target sends per second (open loop).")
 @click.option("--kind", default="queue", show_default=True, help="queue (normal messages) or fifo (message groups).")

@@ -22,10 +22,10 @@ from typing import Any
 from chaoskit import main_phase, runstore
 from chaoskit.cluster import compose, engine, lifecycle, node_errors
 from chaoskit.cluster.nodes import list_nodes
-from chaoskit.cluster.spec import state_dir
 from chaoskit.completeness import Facts
 from chaoskit.finish import EndActions, finish
 from chaoskit.ledger import LedgerWriter
+from chaoskit.paths import state_dir
 from chaoskit.run_meta import scenario_meta
 from chaoskit.scenario import Scenario
 from faults import actions, heal

@@ -57,7 +57,7 @@ def test_json_prints_results_json(book: Ledger) -> None:
 
 def test_help_ends_with_an_example() -> None:
     code, out, _ = run("--help")
-    assert code == 0 and "Example: chaoskit check runs/latest" in out
+    assert code == 0 and "Example: chaoskit check store/latest" in out
 
 
 def test_unknown_option_exits_2_in_one_line() -> None:

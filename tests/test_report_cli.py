@@ -56,4 +56,4 @@ def test_a_foreign_file_is_refused_cleanly(tmp_path: Path) -> None:
 
 def test_help_ends_with_an_example() -> None:
     result = CliRunner().invoke(command, ["--help"])
-    assert result.exit_code == 0 and "Example: chaoskit report runs/latest" in result.output
+    assert result.exit_code == 0 and "Example: chaoskit report store/latest" in result.output

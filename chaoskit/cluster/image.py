@@ -21,9 +21,9 @@ import docker.errors
 
 from chaoskit.cluster.spec import check_version
 from chaoskit.errors import UsageError
+from chaoskit.paths import DOCKER_DIR
 
 BASE_IMAGE = "chaoskit/jre17-base:bookworm"
-DOCKER_DIR = Path(__file__).resolve().parents[2] / "docker"
 BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
 _INPUTS = ("Dockerfile", "launch.sh", "mqadmin", "cds-train.sh")  # plus conf/: what the image is built from
 INPUTS_LABEL = "io.chaoskit.inputs"

@@ -1,23 +1,15 @@
 """What cluster to run: version, replicas, per-role property overrides (pure data)."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from chaoskit.errors import UsageError
 
-REPO = Path(__file__).resolve().parents[2]
 ROLES = ("broker", "controller", "proxy")
 DEFAULT_VERSION = "5.5.0"
 _VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
-
-
-def state_dir() -> Path:
-    """Where cluster data, logs and rendered overrides live (survives container kills)."""
-    return Path(os.environ.get("CHAOSKIT_STATE", REPO / ".chaoskit"))
 
 
 def check_version(version: str) -> str:

@@ -35,7 +35,7 @@ def command(run: Path | None, as_json: bool) -> None:
     0 valid, 1 invalid, 3 unknown (the history cannot prove either), 2 for a
     usage error or a missing, corrupt or foreign ledger.
 
-    Example: chaoskit check runs/latest
+    Example: chaoskit check store/latest
     """
     if run is None:
         raise UsageError("missing RUN: a run directory or a ledger.db file")

@@ -88,7 +88,7 @@ def plan_command(as_json: bool, **options) -> None:
 @command.command("run")
 @_plan_options
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where plan.json and ledger.db go [default: runs/faults-<time>].")
+              help="Where plan.json and ledger.db go [default: store/faults/<time>/, as runs are stored].")
 def run_command(run_dir: Path | None, **options) -> None:
     """Carry a fault plan out against the running cluster, healing every fault.
 
@@ -115,7 +115,10 @@ def run_command(run_dir: Path | None, **options) -> None:
     plan_mod.validate(plan, actions.probe_capabilities(client, nodes) if needed else set(),
                       [n.name for n in nodes])
 
-    run_dir = run_dir or Path("runs") / time.strftime("faults-%Y%m%d-%H%M%S")
+    if run_dir is None:
+        from chaoskit import runstore
+
+        run_dir = runstore.create("faults")
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "plan.json").write_text(plan.to_json())
     click.echo(plan_mod.describe(plan))

@@ -17,7 +17,7 @@ def command(run_dir: Path) -> None:
     Writes report.html (self-contained, opens offline), junit.xml and
     summary.md into RUN_DIR and prints their paths.
 
-    Example: chaoskit report runs/latest
+    Example: chaoskit report store/latest
     """
     # Imported here: matplotlib and Jinja2 stay off every other command's start-up.
     from reports import ReportInputError, render_all

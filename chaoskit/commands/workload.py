@@ -47,7 +47,7 @@ INT, FLOAT = _Number(int), _Number(float)
               help="...after at least this many seconds.")
 @click.option("--no-final-read", is_flag=True, help="Skip reading the store back after the drain.")
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write ledger.db (default store/workload/<timestamp>/).")
+              help="Where to write ledger.db [default: store/workload/<time>/, as runs are stored].")
 @click.option("--progress", default="auto", show_default=True, help="auto, live, plain or off.")
 def command(duration: float, rate: float, kind: str, producers: int, consumers: int, size: int,
             consumer_type: str, max_in_flight: int, drain_quiet: float, drain_limit: float,
@@ -65,7 +65,10 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
     if progress not in ("auto", "live", "plain", "off"):
         raise UsageError(f"unknown progress mode '{progress}': use auto, live, plain or off")
     nodes, access, version = _cluster()
-    run_dir = run_dir or Path("store") / "workload" / time.strftime("%Y%m%dT%H%M%S")
+    if run_dir is None:
+        from chaoskit import runstore
+
+        run_dir = runstore.create("workload")
     from chaoskit import completeness
     from chaoskit.ledger import LedgerWriter
     from workloads.runner import WorkloadError, run_workload

@@ -38,7 +38,7 @@ from chaoskit.cluster import nodes as nodes_mod
 from chaoskit.cluster import roles as roles_mod
 from chaoskit.cluster.nodes import Node
 from chaoskit.cluster.roles import Roles
-from chaoskit.ledger import LedgerWriter
+from chaoskit.ledger import EventKind, LedgerWriter
 from faults import actions, effects, kinds, targets
 from faults.effects import Effect
 from faults.plan import Plan, Step
@@ -157,7 +157,7 @@ class Executor:
                 self._apply(self.client, effect)
             except _ERRORS as exc:
                 self._log(f"{self._since()} step {step.index}: apply failed: {exc}")
-                self.ledger.add("events", {"ts": self._clock(), "kind": "fault_failed",
+                self.ledger.add("events", {"ts": self._clock(), "kind": EventKind.FAULT_FAILED,
                                            "detail": f"step {step.index}: {exc}"})
                 self._heal(active)
                 return
@@ -229,22 +229,22 @@ class Executor:
     def _note_roles(self, roles: Roles) -> None:
         """An 'events' row whenever the master or the controller leader differs from the last lookup."""
         seen = {
-            "master_change": (roles.master, roles.master_epoch),
-            "controller_leader_change": (roles.controller_leader,),
+            EventKind.MASTER_CHANGE: (roles.master, roles.master_epoch),
+            EventKind.CONTROLLER_LEADER_CHANGE: (roles.controller_leader,),
         }
         for kind, value in seen.items():
             with self._seen_lock:
                 if value[0] is None or self._seen.get(kind) == value:
                     continue
                 self._seen[kind] = value
-            detail = (f"{roles.master} is master (epoch {roles.master_epoch})" if kind == "master_change"
+            detail = (f"{roles.master} is master (epoch {roles.master_epoch})" if kind is EventKind.MASTER_CHANGE
                       else f"{roles.controller_leader} is controller leader")
             self.ledger.add("events", {"ts": self._clock(), "kind": kind, "detail": detail})
             self._log(f"{self._since()} {detail}")
 
     def _skip(self, step: Step, why: str) -> None:
         self._outcome.skipped.append(f"step {step.index}: {why}")
-        self.ledger.add("events", {"ts": self._clock(), "kind": "fault_skipped",
+        self.ledger.add("events", {"ts": self._clock(), "kind": EventKind.FAULT_SKIPPED,
                                    "detail": f"step {step.index} ({step.fault} {step.target}): {why}"})
         self._log(f"{self._since()} step {step.index}: skipped {step.fault} {step.target}: {why}")
 

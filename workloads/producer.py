@@ -19,7 +19,7 @@ from concurrent.futures import Future
 from typing import Any, Callable
 
 from chaoskit.cluster.proxy_client import ProxyAccess
-from chaoskit.ledger import LedgerWriter
+from chaoskit.ledger import EventKind, LedgerWriter
 from workloads import payload
 from workloads.outcome import (
     IN_FLIGHT_ERROR, INFO, NO_OUTCOME_ERROR, OK, Stage, classify, error_text, send_deadline,
@@ -175,7 +175,7 @@ class ProducerWorker:
             return
         start, waited = self._backlog
         self._backlog = None
-        self._writer.add("events", {"ts": start, "kind": "send_backlog", "detail": json.dumps(
+        self._writer.add("events", {"ts": start, "kind": EventKind.SEND_BACKLOG, "detail": json.dumps(
             {"producer": self.name, "seconds": round(time.time() - start, 3), "sends_delayed": waited})})
 
     def _on_done(self, value: str, future: Future) -> None:
@@ -194,7 +194,7 @@ class ProducerWorker:
         outcome = classify(exc, stage)
         error = None if exc is None else error_text(exc)
         if entry is None:
-            self._writer.add("events", {"ts": complete_ts, "kind": "late_send_outcome", "detail": json.dumps(
+            self._writer.add("events", {"ts": complete_ts, "kind": EventKind.LATE_SEND_OUTCOME, "detail": json.dumps(
                 {"value": value, "outcome": outcome, "message_id": message_id, "error": error})})
             return
         self._settle(value, entry[1], complete_ts, outcome, message_id, error)

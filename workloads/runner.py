@@ -25,7 +25,7 @@ from typing import Callable
 from chaoskit.cluster.nodes import Node
 from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.completeness import WorkloadEnd
-from chaoskit.ledger import LedgerWriter, WorkloadWriter
+from chaoskit.ledger import EventKind, LedgerWriter, WorkloadWriter
 from workloads import payload
 from workloads.consumer import AWAIT_S, make_consumer
 from workloads.delivery import DeliverySink
@@ -96,7 +96,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
 
     def phase(name: str, ts: float | None = None) -> None:
         stats.phase(name)
-        writer.add("events", {"ts": time.time() if ts is None else ts, "kind": "phase", "detail": name})
+        writer.add("events", {"ts": time.time() if ts is None else ts, "kind": EventKind.PHASE, "detail": name})
 
     try:
         phase("warmup")

@@ -58,7 +58,7 @@ def prepared(conn: sqlite3.Connection) -> Iterator[None]:
         for table, indexes in wanted().items():
             if not source.has_table(conn, table) or _indexed(conn, table):
                 continue
-            columns = sorted(ledger.REQUIRED_COLUMNS.get(table) or ledger.OPTIONAL_COLUMNS[table])
+            columns = sorted(ledger.REQUIRED_COLUMNS[table])
             # CREATE TABLE AS gives each column the affinity of its source: values are copied as they are.
             conn.execute(f"CREATE TEMP TABLE {table} AS SELECT {', '.join(columns)} FROM main.{table}")
             copied.append(table)

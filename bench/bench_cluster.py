@@ -17,7 +17,6 @@ import subprocess
 import time
 
 import docker
-
 from chaoskit.cluster import compose, engine
 from chaoskit.cluster.image import BASE_IMAGE, cache_dir, ensure_image, image_tag
 from chaoskit.cluster.lifecycle import up

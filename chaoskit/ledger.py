@@ -179,7 +179,7 @@ class WorkloadWriter:
     producers apart), so an amend still finds its row by value alone.
     """
 
-    def __init__(self, writer: "LedgerWriter", workload: str) -> None:
+    def __init__(self, writer: LedgerWriter, workload: str) -> None:
         self._writer, self.workload = writer, workload
 
     def add(self, table: str, row: dict[str, Any]) -> None:

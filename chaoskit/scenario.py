@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from chaoskit.cluster.spec import ClusterSpec
 from chaoskit.errors import UsageError

@@ -31,9 +31,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import docker
 import docker.errors
 
+import docker
 from chaoskit.cluster import nodes as nodes_mod
 from chaoskit.cluster import roles as roles_mod
 from chaoskit.cluster.nodes import Node
@@ -107,7 +107,7 @@ class Executor:
                 # A heal due before the next step starts goes first, so that step
                 # is aimed at a cluster without it.
                 if first is not None and first.heal_at <= start_at:
-                    due, act = first.heal_at, lambda: self._heal(first)
+                    due, act = first.heal_at, lambda active=first: self._heal(active)
                 else:
                     due, act = start_at - self._lookup_s, lambda: self._inject(pending.pop(0), stop)
                 if due > self._clock():

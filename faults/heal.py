@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import docker
 import docker.errors
 
+import docker
 from chaoskit.cluster.nodes import Node, list_nodes
 from faults import actions
 

@@ -14,8 +14,9 @@ as mathtext.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure

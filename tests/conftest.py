@@ -35,3 +35,11 @@ def assert_usage_error(res, message: str) -> None:
     """A CLI result that is bad input: exit 2 and exactly one line naming the problem."""
     assert res.returncode == 2, res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and message in res.stderr, res.stderr
+
+
+@pytest.fixture
+def book(tmp_path):
+    """A fresh file ledger in a run directory, meta saying the run ended cleanly (test_checker_support.Ledger)."""
+    from test_checker_support import Ledger
+
+    return Ledger(tmp_path / "ledger.db")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+from test_checker_support import Ledger
 
 from chaoskit.cli import main
 

@@ -8,11 +8,11 @@ import time
 import uuid
 
 import pytest
+from conftest import assert_usage_error
 
-from chaoskit.cluster import admin, compose, nodes, topics
+from chaoskit.cluster import admin, nodes, topics
 from chaoskit.cluster.topics import CLUSTER_NAME
 from chaoskit.paths import state_dir
-from conftest import assert_usage_error
 
 # Measured here (2 cores): a new master 10-25 s after `docker kill` of the
 # master, judged by the admin tool's ~7 s lookups; the bound leaves room.

@@ -11,13 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+from test_faults_targets import NODES, ROLES
 
 from chaoskit.ledger import LedgerWriter
 from faults import executor as executor_mod
 from faults.actions import ActionError
 from faults.executor import Executor, stop_on_signals
 from faults.plan import Plan, Step
-from test_faults_targets import NODES, ROLES
 
 
 class FakeCluster:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_report_run import make_run
 
 from chaoskit.commands.report import command
-from test_report_run import make_run
 
 
 def test_chaoskit_report_is_registered(tmp_path: Path) -> None:

@@ -15,14 +15,22 @@ import json
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
 
 from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.ledger import EventKind, LedgerWriter
 from workloads import payload
 from workloads.outcome import (
-    IN_FLIGHT_ERROR, INFO, NO_OUTCOME_ERROR, OK, Stage, classify, error_text, send_deadline,
+    IN_FLIGHT_ERROR,
+    INFO,
+    NO_OUTCOME_ERROR,
+    OK,
+    Stage,
+    classify,
+    error_text,
+    send_deadline,
 )
 from workloads.ratelimit import Schedule, sleep_until
 from workloads.spec import WorkloadSpec

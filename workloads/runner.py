@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 from chaoskit.cluster.nodes import Node
 from chaoskit.cluster.proxy_client import ProxyAccess

@@ -11,9 +11,9 @@ sort or a scan per question.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Iterator
 
 from chaoskit import ledger
 from chaoskit.checker import source

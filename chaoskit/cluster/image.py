@@ -16,9 +16,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import docker
 import docker.errors
 
+import docker
 from chaoskit.cluster.spec import check_version
 from chaoskit.errors import UsageError
 from chaoskit.paths import DOCKER_DIR

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import docker
-
 from chaoskit.cluster import compose, engine, ready
 from chaoskit.cluster import nodes as nodes_mod
 from chaoskit.cluster import roles as roles_mod

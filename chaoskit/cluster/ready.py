@@ -9,13 +9,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import docker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
+import docker
 from chaoskit.cluster import nodes as nodes_mod
-from chaoskit.cluster import remoting
+from chaoskit.cluster import remoting, topics
 from chaoskit.cluster import roles as roles_mod
-from chaoskit.cluster import topics
 from chaoskit.cluster.compose import log_file
 from chaoskit.cluster.proxy_client import ProxyAccess
 

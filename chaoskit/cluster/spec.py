@@ -42,7 +42,7 @@ class ClusterSpec:
     def brokers(self) -> list[str]:
         return [f"broker-a-{i}" for i in range(self.replicas)]
 
-    def with_set(self, assignments: list[str]) -> "ClusterSpec":
+    def with_set(self, assignments: list[str]) -> ClusterSpec:
         """Apply `--set role.KEY=VALUE` assignments."""
         merged = {r: dict(p) for r, p in self.overrides.items()}
         for item in assignments:

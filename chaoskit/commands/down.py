@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from chaoskit.commands import Command
 from chaoskit.cluster import compose, engine
+from chaoskit.commands import Command
 
 
 @click.command(cls=Command)

@@ -100,9 +100,11 @@ def run_command(run_dir: Path | None, **options) -> None:
 
     Example: chaoskit faults run --faults kill,partition --interval 30 --duration 90 --seed 7
     """
-    from chaoskit.cluster import engine, nodes as nodes_mod
+    from chaoskit.cluster import engine
+    from chaoskit.cluster import nodes as nodes_mod
     from chaoskit.ledger import LedgerWriter
-    from faults import actions, plan as plan_mod
+    from faults import actions
+    from faults import plan as plan_mod
     from faults.executor import Executor, stop_on_signals
 
     _build(**options)  # a bad plan fails here, before Docker is even asked

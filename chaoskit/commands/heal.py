@@ -18,7 +18,8 @@ def command() -> None:
 
     Example: chaoskit heal
     """
-    from chaoskit.cluster import engine, nodes as nodes_mod
+    from chaoskit.cluster import engine
+    from chaoskit.cluster import nodes as nodes_mod
     from faults.heal import HealError, sweep
 
     client = engine.connect()

@@ -5,10 +5,10 @@ import time
 
 import click
 
-from chaoskit.commands import Command
 from chaoskit.cluster import engine
 from chaoskit.cluster.image import build_image, ensure_image
 from chaoskit.cluster.spec import DEFAULT_VERSION, check_version
+from chaoskit.commands import Command
 
 
 @click.command(cls=Command)

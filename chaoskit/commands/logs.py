@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from chaoskit.commands import Command
 from chaoskit.cluster import engine
 from chaoskit.cluster.compose import log_file
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 
 

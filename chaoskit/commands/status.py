@@ -8,8 +8,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from chaoskit.commands import Command
 from chaoskit.cluster.lifecycle import current
+from chaoskit.commands import Command
 
 
 def status_rows(cluster) -> tuple[list[dict], object]:

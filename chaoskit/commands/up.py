@@ -6,9 +6,9 @@ import sys
 import click
 from rich.console import Console
 
-from chaoskit.commands import Command
 from chaoskit.cluster.lifecycle import ClusterNotReady, up
 from chaoskit.cluster.spec import DEFAULT_VERSION, ClusterSpec
+from chaoskit.commands import Command
 
 
 @click.command(cls=Command)

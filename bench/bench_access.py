@@ -102,7 +102,7 @@ def main() -> None:
             r = one_run(cluster, mode, record, args.rate, args.seconds)
             print(json.dumps(r), flush=True)
             runs.append(r)
-    print(f"\n| access | ledger | acked sends/s | deliveries/s | late sends | drain |\n|---|---|---:|---:|---:|---|")
+    print("\n| access | ledger | acked sends/s | deliveries/s | late sends | drain |\n|---|---|---:|---:|---:|---|")
     for r in runs:
         print(f"| {r['mode']} | {'recording' if r['recording'] else 'bare'} | {r['acked_per_s']:.0f} | "
               f"{r['deliveries_per_s']:.0f} | {r['late_sends']} | {r['drain']} |")

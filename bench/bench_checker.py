@@ -35,7 +35,8 @@ from chaoskit import ledger
 from chaoskit.checker import write_results
 
 T0 = 1_700_000_000.0
-FAULTS = [("kill", "broker-a-0 (master)", 0.2, 0.24), ("pause", "broker-b-0 (master)", 0.5, 0.54), ("partition", "broker-a-1 (slave)", 0.8, 0.84)]
+FAULTS = [("kill", "broker-a-0 (master)", 0.2, 0.24), ("pause", "broker-b-0 (master)", 0.5, 0.54),
+          ("partition", "broker-a-1 (slave)", 0.8, 0.84)]
 
 
 def generate(path: Path, sends: int, fifo_share: float, rate: float, seed: int) -> None:

@@ -17,12 +17,12 @@ import subprocess
 import time
 
 import docker
-
 from chaoskit.cluster import compose, engine
-from chaoskit.cluster.image import BASE_IMAGE, cache_dir, ensure_image, image_tag
+from chaoskit.cluster.image import BASE_IMAGE, ensure_image, image_tag
 from chaoskit.cluster.lifecycle import up
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.cluster.spec import ClusterSpec
+from chaoskit.paths import cache_dir
 
 
 def memory_mib(client: docker.DockerClient) -> dict[str, float]:

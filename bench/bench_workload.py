@@ -130,8 +130,7 @@ def knee(cluster, rates: list[float], seconds: float) -> list[dict]:
         spec = WorkloadSpec(rate=rate, duration=seconds, producers=2, consumers=2, final_read=False)
         with tempfile.TemporaryDirectory() as tmp:
             writer = LedgerWriter(Path(tmp) / "ledger.db")
-            s = run_workload(spec, cluster.access("proxy"), writer, cluster.client, cluster.nodes(), cluster.version,
-                             progress="off")
+            s = run_workload(spec, cluster.access("proxy"), writer, cluster.nodes(), progress="off")
             writer.close()
         row = {"target": rate, "acked_per_s": s.ok / seconds, "cpu_ms_per_msg": 1000 * (_cpu_seconds() - cpu0) / max(s.ok, 1),
                "sent": s.sent, "info": s.info,

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import click
 
+from chaoskit.commands import Group
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+# Group: a UsageError from any command (even one registered without chaoskit's
+# Command class) is one line and exit 2.
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Chaos and durability verification for Apache RocketMQ 5 clusters."""
 

@@ -1,13 +1,10 @@
-"""Errors that the CLI turns into a one-line message and an exit code."""
+"""The error every layer raises for bad input; the CLI turns it into one line and exit 2.
+
+A plain exception: scenarios, fault plans and workload specs raise it
+without importing click (chaoskit/cli.py maps it).
+"""
 from __future__ import annotations
 
-import click
 
-
-class UsageError(click.ClickException):
-    """Bad input (flags, scenario files, ledgers): one line on stderr, exit 2."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:  # one line, no usage banner
-        click.echo(f"chaoskit: error: {self.format_message()}", err=True)
+class UsageError(Exception):
+    """Bad input (flags, scenario files, fault plans, ledgers): one line on stderr, exit 2."""

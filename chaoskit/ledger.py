@@ -12,61 +12,74 @@ import queue
 import sqlite3
 import threading
 from concurrent.futures import Future
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-# Required tables and columns (LEDGER.md) plus chaoskit's own extra columns.
-SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS sends (
-  value       TEXT NOT NULL,
-  process     TEXT NOT NULL,
-  group_key   TEXT,
-  invoke_ts   REAL NOT NULL,
-  complete_ts REAL,
-  outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'fail', 'info')),
-  message_id  TEXT,
-  error       TEXT,
-  topic       TEXT,
-  -- where the broker stored an acknowledged value, when the client says (the remoting client does)
-  queue       TEXT,
-  queue_offset INTEGER,
-  commitlog_offset INTEGER
-);
-CREATE TABLE IF NOT EXISTS receives (
-  value       TEXT NOT NULL,
-  process     TEXT NOT NULL,
-  group_key   TEXT,
-  ts          REAL NOT NULL,
-  message_id  TEXT,
-  topic       TEXT,
-  delivery_attempt INTEGER
-);
-CREATE TABLE IF NOT EXISTS faults (
-  name        TEXT NOT NULL,
-  target      TEXT,
-  start_ts    REAL NOT NULL,
-  end_ts      REAL,
-  step        INTEGER,
-  detail      TEXT
-);
-CREATE TABLE IF NOT EXISTS meta (
-  key         TEXT PRIMARY KEY,
-  value       TEXT
-);
-CREATE TABLE IF NOT EXISTS final_reads (
-  value        TEXT NOT NULL,
-  ts           REAL,
-  message_id   TEXT,
-  queue        TEXT,
-  queue_offset INTEGER
-);
-CREATE TABLE IF NOT EXISTS events (
-  ts          REAL NOT NULL,
-  kind        TEXT NOT NULL,
-  detail      TEXT
-);
+# The schema, once: table -> columns as (name, SQL type, required by the
+# contract). Columns not required are chaoskit's own extras; a foreign ledger
+# may lack them. `final_reads` and `events` are optional tables (final_reads'
+# required columns apply when it exists).
+TABLES: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "sends": (
+        ("value", "TEXT NOT NULL", True),
+        ("process", "TEXT NOT NULL", True),
+        ("group_key", "TEXT", True),
+        ("invoke_ts", "REAL NOT NULL", True),
+        ("complete_ts", "REAL", True),
+        ("outcome", "TEXT NOT NULL CHECK (outcome IN ('ok', 'fail', 'info'))", True),
+        ("message_id", "TEXT", True),
+        ("error", "TEXT", True),
+        ("topic", "TEXT", False),
+        ("workload", "TEXT", False),
+        # where the broker stored an acknowledged value, when the client says (the remoting client does)
+        ("queue", "TEXT", False),
+        ("queue_offset", "INTEGER", False),
+        ("commitlog_offset", "INTEGER", False),
+    ),
+    "receives": (
+        ("value", "TEXT NOT NULL", True),
+        ("process", "TEXT NOT NULL", True),
+        ("group_key", "TEXT", True),
+        ("ts", "REAL NOT NULL", True),
+        ("message_id", "TEXT", True),
+        ("topic", "TEXT", False),
+        ("delivery_attempt", "INTEGER", False),
+        ("workload", "TEXT", False),
+    ),
+    "faults": (
+        ("name", "TEXT NOT NULL", True),
+        ("target", "TEXT", True),
+        ("start_ts", "REAL NOT NULL", True),
+        ("end_ts", "REAL", True),
+        ("step", "INTEGER", False),
+        ("detail", "TEXT", False),
+    ),
+    "meta": (
+        ("key", "TEXT PRIMARY KEY", True),
+        ("value", "TEXT", True),
+    ),
+    "final_reads": (
+        ("value", "TEXT NOT NULL", True),
+        ("ts", "REAL", True),
+        ("message_id", "TEXT", True),
+        ("queue", "TEXT", True),
+        ("queue_offset", "INTEGER", True),
+        ("workload", "TEXT", False),
+    ),
+    "events": (
+        ("ts", "REAL NOT NULL", False),
+        ("kind", "TEXT NOT NULL", False),
+        ("detail", "TEXT", False),
+    ),
+}
+OPTIONAL_TABLES = frozenset({"final_reads", "events"})
+REQUIRED_COLUMNS: dict[str, set[str]] = {
+    table: {name for name, _, required in columns if required} for table, columns in TABLES.items()}
+
+INDEXES_SQL = """
 -- A send row is written when the send is invoked and amended with its
 -- outcome (LedgerWriter.amend), found by value.
 CREATE INDEX IF NOT EXISTS sends_value ON sends(value, outcome);
@@ -84,16 +97,24 @@ CREATE INDEX IF NOT EXISTS receives_value ON receives(value, ts);
 CREATE INDEX IF NOT EXISTS receives_ts ON receives(ts);
 CREATE INDEX IF NOT EXISTS final_reads_value ON final_reads(value);
 """
+SCHEMA_SQL = "".join(
+    f"CREATE TABLE IF NOT EXISTS {table} (\n  " + ",\n  ".join(f"{name} {kind}" for name, kind, _ in columns) + "\n);\n"
+    for table, columns in TABLES.items()) + INDEXES_SQL
 
-REQUIRED_COLUMNS: dict[str, set[str]] = {
-    "sends": {"value", "process", "group_key", "invoke_ts", "complete_ts", "outcome", "message_id", "error"},
-    "receives": {"value", "process", "group_key", "ts", "message_id"},
-    "faults": {"name", "target", "start_ts", "end_ts"},
-    "meta": {"key", "value"},
-}
-OPTIONAL_COLUMNS: dict[str, set[str]] = {
-    "final_reads": {"value", "ts", "message_id", "queue", "queue_offset"},
-}
+
+class EventKind(str, Enum):
+    """The kinds of `events` rows, every writer's and reader's one list."""
+
+    PHASE = "phase"                        # a workload phase begins (detail: warmup, main, drain, ...)
+    SEND_BACKLOG = "send_backlog"          # a producer fell behind its schedule
+    LATE_SEND_OUTCOME = "late_send_outcome"  # an outcome arrived after its send's deadline
+    MASTER_CHANGE = "master_change"
+    CONTROLLER_LEADER_CHANGE = "controller_leader_change"
+    FAULT_SKIPPED = "fault_skipped"        # a step that could not be aimed
+    FAULT_FAILED = "fault_failed"          # a step whose fault could not be applied
+
+    def __str__(self) -> str:  # as written to the ledger
+        return self.value
 
 
 class LedgerError(Exception):
@@ -132,9 +153,7 @@ def open_for_read(path: Path) -> sqlite3.Connection:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
         raise LedgerError(f"{path} is not a readable SQLite ledger: {exc}") from None
-    required = dict(REQUIRED_COLUMNS)
-    if "final_reads" in tables:
-        required.update(OPTIONAL_COLUMNS)
+    required = {t: c for t, c in REQUIRED_COLUMNS.items() if t not in OPTIONAL_TABLES or t in tables}
     for table, columns in required.items():
         if table not in tables:
             conn.close()
@@ -149,6 +168,32 @@ def open_for_read(path: Path) -> sqlite3.Connection:
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
     return {k: v for k, v in conn.execute("SELECT key, value FROM meta")}
+
+
+# Tables whose rows belong to one workload (the `workload` column, optional in
+# the contract: ledgers written before it had the kind as a value prefix,
+# e.g. "queue/p0-000042", which the checker reads as an opaque value too).
+WORKLOAD_TABLES = frozenset({"sends", "receives", "final_reads"})
+
+
+class WorkloadWriter:
+    """One workload's view of a shared ledger: its rows carry its kind in `workload`.
+
+    Values stay unique across the ledger's workloads (each numbers its
+    producers apart), so an amend still finds its row by value alone.
+    """
+
+    def __init__(self, writer: LedgerWriter, workload: str) -> None:
+        self._writer, self.workload = writer, workload
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        self._writer.add(table, {**row, "workload": self.workload} if table in WORKLOAD_TABLES else row)
+
+    def amend(self, table: str, key: dict[str, Any], values: dict[str, Any]) -> None:
+        self._writer.amend(table, key, values)
+
+    def flush(self) -> None:
+        self._writer.flush()
 
 
 _STOP = object()

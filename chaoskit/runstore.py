@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import time
 from pathlib import Path
 
 from chaoskit.cluster.compose import log_file
-from chaoskit.cluster.spec import REPO
-
-
-def store_root() -> Path:
-    return Path(os.environ.get("CHAOSKIT_STORE", REPO / "store"))
+from chaoskit.paths import store_root
 
 
 def create(scenario: str, root: Path | None = None) -> Path:

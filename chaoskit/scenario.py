@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chaoskit.cluster.spec import DEFAULT_ACCESS, REPO, ClusterSpec
+import tomllib
+
+from chaoskit.cluster.spec import DEFAULT_ACCESS, ClusterSpec
 from chaoskit.errors import UsageError
+from chaoskit.paths import SCENARIO_DIR
 from faults import plan as plan_mod
 from workloads.spec import WorkloadSpec
 
-SCENARIO_DIR = REPO / "scenarios"
 VERDICTS = {"pass": True, "fail": False}
 
 _TOP = {"description", "expected_verdict", "cluster", "run", "workloads", "faults"}

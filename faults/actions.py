@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import docker
 import docker.errors
 from docker.models.containers import Container
 
+import docker
 from chaoskit.cluster.nodes import Node
 from faults.effects import Effect
 from faults.kinds import NETEM

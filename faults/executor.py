@@ -31,14 +31,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import docker
 import docker.errors
 
+import docker
 from chaoskit.cluster import nodes as nodes_mod
 from chaoskit.cluster import roles as roles_mod
 from chaoskit.cluster.nodes import Node
 from chaoskit.cluster.roles import Roles
-from chaoskit.ledger import LedgerWriter
+from chaoskit.ledger import EventKind, LedgerWriter
 from faults import actions, effects, kinds, targets
 from faults.effects import Effect
 from faults.plan import Plan, Step
@@ -76,7 +76,7 @@ class Executor:
 
     def __init__(self, client: docker.DockerClient | None, ledger: LedgerWriter, plan: Plan, t0: float, *,
                  log: Callable[[str], None] = lambda msg: None,
-                 lookup: Callable[..., Roles] = roles_mod.lookup,
+                 lookup: Callable[[list[Node]], Roles] = roles_mod.lookup,
                  list_nodes: Callable[..., list[Node]] = nodes_mod.list_nodes,
                  apply: Callable[..., None] = actions.apply_effect,
                  heal: Callable[..., list[str]] = actions.heal_effect,
@@ -107,7 +107,7 @@ class Executor:
                 # A heal due before the next step starts goes first, so that step
                 # is aimed at a cluster without it.
                 if first is not None and first.heal_at <= start_at:
-                    due, act = first.heal_at, lambda: self._heal(first)
+                    due, act = first.heal_at, lambda active=first: self._heal(active)
                 else:
                     due, act = start_at - self._lookup_s, lambda: self._inject(pending.pop(0), stop)
                 if due > self._clock():
@@ -157,7 +157,7 @@ class Executor:
                 self._apply(self.client, effect)
             except _ERRORS as exc:
                 self._log(f"{self._since()} step {step.index}: apply failed: {exc}")
-                self.ledger.add("events", {"ts": self._clock(), "kind": "fault_failed",
+                self.ledger.add("events", {"ts": self._clock(), "kind": EventKind.FAULT_FAILED,
                                            "detail": f"step {step.index}: {exc}"})
                 self._heal(active)
                 return
@@ -182,7 +182,7 @@ class Executor:
         while True:
             began = self._clock()
             nodes = self._list_nodes(self.client)
-            roles = self._lookup(self.client, nodes)
+            roles = self._lookup(nodes)
             self._lookup_s = self._clock() - began
             self._note_roles(roles)
             # Seeded per step: the same plan against the same cluster picks the same nodes.
@@ -222,29 +222,29 @@ class Executor:
         """Look the roles up every `watch_s` seconds until `done`, noting changes."""
         while not done.wait(self._watch_s):
             try:
-                self._note_roles(self._lookup(self.client, self._list_nodes(self.client)))
+                self._note_roles(self._lookup(self._list_nodes(self.client)))
             except Exception as exc:  # a watcher never ends the run; the next round tries again
                 self._log(f"{self._since()} role lookup failed: {exc}")
 
     def _note_roles(self, roles: Roles) -> None:
         """An 'events' row whenever the master or the controller leader differs from the last lookup."""
         seen = {
-            "master_change": (roles.master, roles.master_epoch),
-            "controller_leader_change": (roles.controller_leader,),
+            EventKind.MASTER_CHANGE: (roles.master, roles.master_epoch),
+            EventKind.CONTROLLER_LEADER_CHANGE: (roles.controller_leader,),
         }
         for kind, value in seen.items():
             with self._seen_lock:
                 if value[0] is None or self._seen.get(kind) == value:
                     continue
                 self._seen[kind] = value
-            detail = (f"{roles.master} is master (epoch {roles.master_epoch})" if kind == "master_change"
+            detail = (f"{roles.master} is master (epoch {roles.master_epoch})" if kind is EventKind.MASTER_CHANGE
                       else f"{roles.controller_leader} is controller leader")
             self.ledger.add("events", {"ts": self._clock(), "kind": kind, "detail": detail})
             self._log(f"{self._since()} {detail}")
 
     def _skip(self, step: Step, why: str) -> None:
         self._outcome.skipped.append(f"step {step.index}: {why}")
-        self.ledger.add("events", {"ts": self._clock(), "kind": "fault_skipped",
+        self.ledger.add("events", {"ts": self._clock(), "kind": EventKind.FAULT_SKIPPED,
                                    "detail": f"step {step.index} ({step.fault} {step.target}): {why}"})
         self._log(f"{self._since()} step {step.index}: skipped {step.fault} {step.target}: {why}")
 

@@ -8,13 +8,17 @@ ours is left. It never touches rules or qdiscs it did not create.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import docker
 import docker.errors
 
-from chaoskit.cluster.nodes import Node
+import docker
+from chaoskit.cluster.nodes import Node, list_nodes
 from faults import actions
+
+if TYPE_CHECKING:
+    from faults.executor import Executor
 
 
 class HealError(RuntimeError):
@@ -57,3 +61,17 @@ def sweep(client: docker.DockerClient, nodes: Sequence[Node]) -> list[str]:
     if problems:
         raise HealError(fixed, problems)
     return fixed
+
+
+def after_run(client: docker.DockerClient, executor: Executor | None, say: Callable[[str], None]) -> list[str]:
+    """The end of a run: heal what `executor` started, then sweep every node; returns what stays unhealed."""
+    problems = executor.heal_all() if executor is not None else []
+    try:
+        fixed = sweep(client, list_nodes(client))
+    except HealError as exc:
+        fixed, problems = exc.fixed, [*problems, *exc.problems]
+    if fixed:
+        say("heal sweep fixed: " + "; ".join(fixed))
+    if problems:
+        say("left unhealed: " + "; ".join(problems))
+    return problems

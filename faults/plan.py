@@ -44,7 +44,7 @@ class Plan:
         return json.dumps({"format": FORMAT, **asdict(self)}, sort_keys=True, indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "Plan":
+    def from_json(cls, text: str) -> Plan:
         """Parse and validate (kinds, targets, parameters, times); UsageError if bad."""
         try:
             data = json.loads(text)

@@ -6,8 +6,9 @@ never disagree.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 PASS, FAIL, UNKNOWN = "PASS", "FAIL", "UNKNOWN"
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from chaoskit.ledger import LedgerError, open_for_read, read_meta, resolve_path
+from chaoskit.ledger import EventKind, LedgerError, open_for_read, read_meta, resolve_path
 
 RESULTS_FILE = "results.json"
 LOGS_DIR = "logs"
@@ -188,7 +189,7 @@ def _read_faults(conn: sqlite3.Connection) -> list[Fault]:
 
 # The events the report marks: role changes. Workloads also log phases and
 # send backlogs there, which would bury the role changes in the chart.
-ROLE_CHANGES = ("master_change", "controller_leader_change")
+ROLE_CHANGES = (EventKind.MASTER_CHANGE, EventKind.CONTROLLER_LEADER_CHANGE)
 
 
 def _read_events(conn: sqlite3.Connection) -> list[Event]:

@@ -6,8 +6,9 @@ that do not parse are shown as the text they are.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from reports.clock import Clock, duration
 from reports.run import meta_duration, parse_time

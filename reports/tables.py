@@ -5,8 +5,9 @@ relative to run start and as wall clock, through one Clock.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from reports.clock import Clock, duration
 from reports.run import Fault, Run

@@ -5,8 +5,7 @@ import os
 
 import pytest
 
-from chaoskit.cluster.image import DEFAULT_VERSION
-from chaoskit.cluster.spec import ClusterSpec
+from chaoskit.cluster.spec import DEFAULT_VERSION, ClusterSpec
 
 
 def suite_spec() -> ClusterSpec:
@@ -37,17 +36,24 @@ def restores_cluster(cluster):
 
 
 @pytest.fixture
-def nothing_started():
-    """Fails the test if it created or removed any container (bad input must start nothing)."""
-    import docker
+def nothing_started(tmp_path, monkeypatch):
+    """No Docker engine reachable for the test (and its subprocesses).
 
-    client = docker.from_env()
-    before = {c.id for c in client.containers.list(all=True)}
-    yield
-    assert {c.id for c in client.containers.list(all=True)} == before
+    A command that answers bad input with its own one-line message under this
+    fixture started nothing: any attempt would have ended in "docker is unreachable".
+    """
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-docker.sock")
 
 
 def assert_usage_error(res, message: str) -> None:
     """A CLI result that is bad input: exit 2 and exactly one line naming the problem."""
     assert res.returncode == 2, res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and message in res.stderr, res.stderr
+
+
+@pytest.fixture
+def book(tmp_path):
+    """A fresh file ledger in a run directory, meta saying the run ended cleanly (test_checker_support.Ledger)."""
+    from test_checker_support import Ledger
+
+    return Ledger(tmp_path / "ledger.db")

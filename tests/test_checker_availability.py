@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+from test_checker_support import Ledger
 
 from chaoskit.checker import availability
 

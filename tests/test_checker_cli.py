@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+from test_checker_support import Ledger
 
 from chaoskit.cli import main
 
@@ -57,7 +57,7 @@ def test_json_prints_results_json(book: Ledger) -> None:
 
 def test_help_ends_with_an_example() -> None:
     code, out, _ = run("--help")
-    assert code == 0 and "Example: chaoskit check runs/latest" in out
+    assert code == 0 and "Example: chaoskit check store/latest" in out
 
 
 def test_unknown_option_exits_2_in_one_line() -> None:
@@ -152,3 +152,18 @@ def test_installed_entry_point_exit_code(book: Ledger) -> None:
     )
     assert done.returncode == 3, done.stderr
     assert "verdict: UNKNOWN" in done.stdout
+
+
+def test_reference_gives_its_verdict_and_writes_nothing(book: Ledger) -> None:
+    book.sends("a", "b").receives("a").conn.commit()
+    code, out, _ = run(str(book.path.parent), "--reference")
+    found = json.loads(out)
+    assert (code, found["valid"], found["lost"], found["acknowledged_count"]) == (1, False, ["b"], 2)
+    assert not (book.path.parent / "results.json").exists()
+
+
+def test_reference_refuses_a_foreign_file_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "ledger.db").write_text("not sqlite")
+    code, _, err = run(str(tmp_path), "--reference")
+    assert code == 2
+    one_line_error(err, "not a readable SQLite ledger")

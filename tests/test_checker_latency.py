@@ -1,11 +1,10 @@
 """Latency and timeline: HdrHistogram buckets, percentiles, per-second rows."""
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+from test_checker_support import Ledger
 
 from chaoskit.checker import latency
 
@@ -70,7 +69,8 @@ def test_per_second_rows_with_only_one_kind(book: Ledger) -> None:
     book.receive("b", 4.0)
     rows = book.check()["latency"]["per_second"]
     assert rows[0]["t"] == 1 and rows[0]["e2e_p50"] is None and rows[0]["send_p50"] == pytest.approx(0.002, rel=1e-2)
-    assert rows[1] == {"t": 2, "send_p50": None, "send_p99": None, "e2e_p50": pytest.approx(1.5, rel=1e-2), "e2e_p99": pytest.approx(1.5, rel=1e-2)}
+    assert rows[1] == {"t": 2, "send_p50": None, "send_p99": None,
+                       "e2e_p50": pytest.approx(1.5, rel=1e-2), "e2e_p99": pytest.approx(1.5, rel=1e-2)}
 
 
 def test_timeline_counts_sends_by_invoke_second_and_receives(book: Ledger) -> None:

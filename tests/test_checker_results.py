@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+from test_checker_support import Ledger
 
 from chaoskit import ledger
 from chaoskit.checker import check, write_results

@@ -10,8 +10,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from chaoskit import ledger
 from chaoskit.checker import check
 
@@ -99,12 +97,6 @@ class Ledger:
             return check(conn)
         finally:
             conn.close()
-
-
-@pytest.fixture
-def book(tmp_path: Path) -> Ledger:
-    """A fresh file ledger in a run directory, meta saying the run ended cleanly."""
-    return Ledger(tmp_path / "ledger.db")
 
 
 def test_built_ledger_keeps_the_contract(book: Ledger) -> None:

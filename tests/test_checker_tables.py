@@ -9,10 +9,9 @@ from unittest import mock
 
 import numpy as np
 import pytest
-
 from hypothesis import given, settings
 from test_checker_properties import SETTINGS, History, histories
-from test_checker_support import Ledger, book  # noqa: F401  (book is a fixture)
+from test_checker_support import Ledger
 
 from chaoskit import ledger
 from chaoskit.checker import check, joined, readers, source, tables

@@ -8,10 +8,11 @@ import time
 import uuid
 
 import pytest
-
-from chaoskit.cluster import admin, compose, nodes, topics
-from chaoskit.cluster.topics import CLUSTER_NAME
 from conftest import assert_usage_error
+
+from chaoskit.cluster import admin, nodes, topics
+from chaoskit.cluster.topics import CLUSTER_NAME
+from chaoskit.paths import state_dir
 
 # Measured here (2 cores): a new master 10-25 s after `docker kill` of the
 # master, judged by the admin tool's ~7 s lookups; the bound leaves room.
@@ -156,7 +157,7 @@ def test_down_leaves_no_container_network_or_volume(cluster):
         assert client.containers.list(all=True, filters=label) == []
         assert client.networks.list(filters=label) == []
         assert client.volumes.list(filters=label) == []
-        assert not (compose.state_dir() / "data").exists()
+        assert not (state_dir() / "data").exists()
     finally:
         # Leave a cluster for the tests after this one.
         from chaoskit.cluster.lifecycle import up

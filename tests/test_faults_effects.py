@@ -4,11 +4,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_faults_targets import NODES
 
 from faults import kinds
 from faults.effects import build
 from faults.targets import TargetUnavailable
-from test_faults_targets import NODES
 
 BY_NAME = {n.name: n for n in NODES}
 IP = {n.name: n.ip for n in NODES}

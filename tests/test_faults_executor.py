@@ -11,13 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+from test_faults_targets import NODES, ROLES
 
 from chaoskit.ledger import LedgerWriter
 from faults import executor as executor_mod
 from faults.actions import ActionError
 from faults.executor import Executor, stop_on_signals
 from faults.plan import Plan, Step
-from test_faults_targets import NODES, ROLES
 
 
 class FakeCluster:
@@ -27,7 +27,7 @@ class FakeCluster:
         self.db, self.roles, self.calls = db, roles, []
         self.fail_apply, self.fail_heal = set(fail_apply), fail_heal
 
-    def lookup(self, client, nodes):
+    def lookup(self, nodes):
         return self.roles
 
     def list_nodes(self, client):
@@ -99,7 +99,7 @@ def test_role_changes_are_events(ledger):
     plan = plan_of((0.0, 0.1, "pause", "slave", {}), (0.2, 0.1, "pause", "slave", {}))
     ex, fake = make(ledger, plan)
     seen = iter([ROLES, replace(ROLES, master="broker-a-0", master_epoch=4)])
-    fake.lookup = lambda client, nodes: next(seen)
+    fake.lookup = lambda nodes: next(seen)
     ex._lookup = fake.lookup
     ex.run(threading.Event())
     events = rows(ledger, "SELECT kind, detail FROM events ORDER BY rowid")
@@ -114,7 +114,7 @@ def test_the_watcher_times_a_failover_during_a_fault(ledger):
     ex, fake = make(ledger, plan, watch_s=0.05)
     began = time.time()
     failover = replace(ROLES, master="broker-a-0", master_epoch=4)
-    ex._lookup = lambda client, nodes: ROLES if time.time() - began < 0.3 else failover
+    ex._lookup = lambda nodes: ROLES if time.time() - began < 0.3 else failover
     ex.run(threading.Event())
     events = rows(ledger, "SELECT ts, detail FROM events WHERE kind = 'master_change' ORDER BY rowid")
     assert [d for _, d in events] == ["broker-a-1 is master (epoch 3)", "broker-a-0 is master (epoch 4)"]
@@ -140,7 +140,7 @@ def test_an_exception_mid_run_still_heals(ledger, error):
     ex, fake = make(ledger, plan)
     calls = iter([ROLES])
 
-    def lookup(client, nodes):
+    def lookup(nodes):
         try:
             return next(calls)
         except StopIteration:

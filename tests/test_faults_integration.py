@@ -306,7 +306,7 @@ def test_faults_run_carries_a_plan_out_and_records_it(healthy, tmp_path):
     plan = Plan.from_json(expected)
     rows = _ledger(tmp_path, "SELECT name, target, step, start_ts, end_ts, detail FROM faults ORDER BY step")
     assert [(r[0], r[2]) for r in rows] == [(s.fault, s.index) for s in plan.steps]
-    for name, target, _, start, end, detail in rows:
+    for _, target, _, start, end, detail in rows:
         assert target.endswith("(controller follower)")
         assert end - start >= 5
         assert json.loads(detail)["nodes"]

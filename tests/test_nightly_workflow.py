@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chaoskit.cluster.image import DEFAULT_VERSION
+from chaoskit.cluster.spec import DEFAULT_VERSION
 
 WORKFLOW = Path(__file__).resolve().parents[1] / ".github" / "workflows" / "nightly.yml"
 

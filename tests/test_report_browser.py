@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_report_run import HOSTILE, make_run
 
 from reports import render_all
-from test_report_run import HOSTILE, make_run
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "report-browser"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
+from test_report_run import make_run
 
 from chaoskit.checker import write_results
 from reports import render_all
-from test_report_run import make_run
 
 ICONS = {"PASS": "✅", "FAIL": "❌", "UNKNOWN": "⚠️"}
 SAME_COUNTS = ("attempt_count", "acknowledged_count", "received_count", "ok_count", "lost_count", "unexpected_count",

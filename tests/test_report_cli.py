@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_report_run import make_run
 
 from chaoskit.commands.report import command
-from test_report_run import make_run
 
 
 def test_chaoskit_report_is_registered(tmp_path: Path) -> None:
@@ -56,4 +56,4 @@ def test_a_foreign_file_is_refused_cleanly(tmp_path: Path) -> None:
 
 def test_help_ends_with_an_example() -> None:
     result = CliRunner().invoke(command, ["--help"])
-    assert result.exit_code == 0 and "Example: chaoskit report runs/latest" in result.output
+    assert result.exit_code == 0 and "Example: chaoskit report store/latest" in result.output

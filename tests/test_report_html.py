@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from test_report_run import HOSTILE, T0, make_run
 
 from chaoskit import ledger
 from reports import render_all
@@ -15,7 +16,6 @@ from reports.charts import Mark, Span, timeline_svg
 from reports.html import render
 from reports.run import load_run
 from reports.tables import MAX_ROWS
-from test_report_run import HOSTILE, T0, make_run
 
 
 class _Tags(HTMLParser):

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from test_report_run import HOSTILE, make_run
 
 from reports import checks, render_all
 from reports.junit import junit_xml
 from reports.run import load_run
-from test_report_run import HOSTILE, make_run
 
 # The shape Jenkins, GitLab, GitHub test-report actions and Surefire agree on
 # (Ant's XMLJUnitResultFormatter lineage), written out as a schema: a

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from test_report_run import HOSTILE, make_run
 
 from reports import render_all
 from reports.run import load_run
 from reports.summary import escape, summary_md
-from test_report_run import HOSTILE, make_run
 
 # CommonMark plus GFM tables, as GitHub renders a job summary.
 MARKDOWN = MarkdownIt("commonmark").enable("table")

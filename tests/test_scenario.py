@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import assert_usage_error
 
 from chaoskit.errors import UsageError
 from chaoskit.scenario import Overrides, load
-from conftest import assert_usage_error
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

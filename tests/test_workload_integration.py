@@ -26,8 +26,7 @@ ACKED = "SELECT DISTINCT value FROM sends WHERE outcome = 'ok'"
 def run(cluster, tmp_path: Path, spec: WorkloadSpec, access: str = "proxy") -> sqlite3.Connection:
     writer = LedgerWriter(tmp_path / "ledger.db")
     try:
-        summary = run_workload(spec, cluster.access(access), writer, cluster.client, cluster.nodes(), cluster.version,
-                               progress="plain")
+        summary = run_workload(spec, cluster.access(access), writer, cluster.nodes(), progress="plain")
     finally:
         writer.close()
     print(summary)

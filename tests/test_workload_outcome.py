@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from rocketmq.v5.exception import (BadRequestException, IllegalArgumentException, IllegalStateException,
-                                   InternalErrorException, NotFoundException, ProxyTimeoutException,
-                                   TooManyRequestsException)
+from rocketmq.v5.exception import (
+    BadRequestException,
+    IllegalArgumentException,
+    IllegalStateException,
+    InternalErrorException,
+    NotFoundException,
+    ProxyTimeoutException,
+    TooManyRequestsException,
+)
 
 from workloads.outcome import FAIL, INFO, OK, Stage, classify, error_text, send_deadline
 

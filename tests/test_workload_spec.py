@@ -35,8 +35,7 @@ def test_defaults_fill_topic_and_group_from_the_kind():
 def test_bad_options_are_usage_errors(kwargs, message):
     with pytest.raises(UsageError) as err:
         WorkloadSpec(**kwargs)
-    assert message in err.value.format_message()
-    assert err.value.exit_code == 2
+    assert message in str(err.value)
 
 
 def test_payload_round_trip_and_size():

@@ -5,11 +5,12 @@ remoting: the official Java client straight to NameServers and brokers (remoting
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from chaoskit.cluster.access import Access, RemotingAccess
-from chaoskit.cluster.spec import state_dir
-from workloads.consumer import ConsumerWorker, make_consumer as make_proxy_consumer
+from chaoskit.paths import state_dir
+from workloads.consumer import ConsumerWorker
+from workloads.consumer import make_consumer as make_proxy_consumer
 from workloads.delivery import DeliverySink
 from workloads.outcome import SendClient
 from workloads.spec import WorkloadSpec

@@ -1,6 +1,6 @@
 """The drain: producers have stopped; wait until consumers got every acknowledged value.
 
-It ends in one of these ways (meta `drain_end`):
+It ends in one of these ways (`DrainResult.reason`, in the workload summary):
 - `all_received`: every acknowledged value was delivered -> complete;
 - `unstored`: a read of the store (`store`, the final read) holds none of
   the values still missing: no consumer can ever get them -> complete,
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from workloads.delivery import DeliverySink
 from workloads.tracker import Tracker

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import docker
-
 from chaoskit.cluster import pull, remoting
 from chaoskit.cluster import roles as roles_mod
 from chaoskit.cluster.nodes import Node
@@ -34,11 +32,11 @@ class FinalRead:
     problems: tuple[str, ...]
 
 
-def read_store(client: docker.DockerClient, nodes: list[Node], topic: str, run_id: str,
+def read_store(nodes: list[Node], topic: str, run_id: str,
                emit: Callable[[dict], None]) -> FinalRead:
     """Read `topic` (this run's messages) from broker-a's master; `emit` each final_reads row."""
     start = time.time()
-    roles = roles_mod.lookup(client, nodes)
+    roles = roles_mod.lookup(nodes)
     master = next((n for n in nodes if n.name == roles.master), None)
     if master is None:
         return FinalRead(False, 0, 0.0, (f"broker-a has no master to read from ({'; '.join(roles.errors)})",))

@@ -1,8 +1,9 @@
 """The `proxy` access path's sender: rocketmq-python-client's Producer.send_async through the Proxy."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
 
 from workloads.outcome import Sent, Stage, classify, error_text, send_deadline
 
@@ -24,7 +25,7 @@ class GrpcSender:
         self._producer = self._make_producer()
         self._producer.startup()
 
-    def send(self, value: str, body: bytes, tag: str, group: str | None) -> "Future[Sent]":
+    def send(self, value: str, body: bytes, tag: str, group: str | None) -> Future[Sent]:
         from rocketmq import Message  # heavy gRPC import, only when sending
 
         msg = Message()

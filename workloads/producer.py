@@ -15,10 +15,11 @@ import json
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any
 
-from chaoskit.ledger import LedgerWriter
+from chaoskit.ledger import EventKind, LedgerWriter
 from workloads import payload
 from workloads.outcome import IN_FLIGHT_ERROR, INFO, NO_OUTCOME_ERROR, OK, SendClient, Sent
 from workloads.ratelimit import Schedule, sleep_until
@@ -151,7 +152,7 @@ class ProducerWorker:
             return
         start, waited = self._backlog
         self._backlog = None
-        self._writer.add("events", {"ts": start, "kind": "send_backlog", "detail": json.dumps(
+        self._writer.add("events", {"ts": start, "kind": EventKind.SEND_BACKLOG, "detail": json.dumps(
             {"producer": self.name, "seconds": round(time.time() - start, 3), "sends_delayed": waited})})
 
     def _complete(self, value: str, sent: Sent) -> None:
@@ -160,7 +161,7 @@ class ProducerWorker:
         with self._lock:
             entry = self._in_flight.pop(value, None)
         if entry is None:
-            self._writer.add("events", {"ts": complete_ts, "kind": "late_send_outcome", "detail": json.dumps(
+            self._writer.add("events", {"ts": complete_ts, "kind": EventKind.LATE_SEND_OUTCOME, "detail": json.dumps(
                 {"value": value, **asdict(sent)})})
             return
         self._settle(value, entry[1], complete_ts, sent)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from workloads.stats import Snapshot, Stats
 
@@ -61,7 +62,7 @@ class ProgressView:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="progress", daemon=True)
 
-    def start(self) -> "ProgressView":
+    def start(self) -> ProgressView:
         if self._mode != "off":
             self._thread.start()
         return self

@@ -8,23 +8,25 @@
                 (final_read.py); the drain may take it early, to learn that the values still
                 missing are not stored at all
 
-The ledger's meta says how far it got: `ledger_complete` is 'false' from the
-start and 'true' only after a clean end.
+Several workloads may share one ledger: each tags its rows with its kind (the
+`workload` column) and numbers its producers from `first_producer`, so values
+stay unique in the ledger. The runner writes no meta: it returns how it ended
+(`WorkloadSummary`) and the caller decides completeness
+(chaoskit/completeness.py), once for all its workloads.
 """
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Callable
-
-import docker
 
 from chaoskit.cluster.access import Access
 from chaoskit.cluster.nodes import Node
-from chaoskit.ledger import LedgerWriter
+from chaoskit.completeness import WorkloadEnd
+from chaoskit.ledger import EventKind, LedgerWriter, WorkloadWriter
 from workloads import access as access_mod
 from workloads import payload
 from workloads.consumer import AWAIT_S
@@ -68,12 +70,17 @@ class WorkloadSummary:
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
 
+    def end(self) -> WorkloadEnd:
+        """A clean end, as completeness.decide takes it."""
+        return WorkloadEnd("", self.drain.complete, self.final_read is not None and self.final_read.complete)
 
-def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, client: docker.DockerClient,
-                 nodes: list[Node], version: str, *, progress: str = "auto", stop: threading.Event | None = None,
+
+def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, nodes: list[Node], *,
+                 first_producer: int = 0, progress: str = "auto", stop: threading.Event | None = None,
                  before_final_read: Callable[[], None] | None = None) -> WorkloadSummary:
     """Run `spec` against the cluster (`nodes`, its clients reaching it through `access`), recording into `writer`.
 
+    Producers are numbered from `first_producer` (values p<n>-<seq>).
     `progress`: auto | live | plain | off. `stop` ends the run early (drain
     and ledger then incomplete). `before_final_read` is called before the
     store is first read (by the drain, or after it): the place to heal faults. Ctrl-C stops the run
@@ -82,22 +89,18 @@ def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, clien
     stop = stop or threading.Event()
     access_mod.prepare(access_mod.mode_of(access))
     run_id = payload.new_run_id()
-    started = time.time()
-    for key, value in {"ledger_complete": "false", "drain_complete": "false", "final_read_complete": "false",
-                       "workload": spec.to_json(), "run_id": run_id, "started_at": started,
-                       "rocketmq_version": version, "access": access_mod.mode_of(access)}.items():
-        writer.set_meta(key, value)
+    writer = WorkloadWriter(writer, spec.kind)
     stats = Stats(Tracker())
     sink = DeliverySink(run_id, spec.topic, writer, stats)
     view = ProgressView(stats, auto_mode() if progress == "auto" else progress).start()
     consumers = [access_mod.make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
     new_sender = access_mod.sender_factory(access, spec)
-    producers = [ProducerWorker(i, spec, lambda i=i: new_sender(i), run_id, writer, stats)
-                 for i in range(spec.producers)]
+    producers = [ProducerWorker(n, spec, lambda n=n: new_sender(n), run_id, writer, stats)
+                 for n in range(first_producer, first_producer + spec.producers)]
 
     def phase(name: str, ts: float | None = None) -> None:
         stats.phase(name)
-        writer.add("events", {"ts": time.time() if ts is None else ts, "kind": "phase", "detail": name})
+        writer.add("events", {"ts": time.time() if ts is None else ts, "kind": EventKind.PHASE, "detail": name})
 
     try:
         phase("warmup")
@@ -125,7 +128,7 @@ def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, clien
                 before_final_read()
             rows: list[dict] = []
             started = time.time()
-            reads.append((started, read_store(client, nodes, spec.topic, run_id, rows.append), rows))
+            reads.append((started, read_store(nodes, spec.topic, run_id, rows.append), rows))
             return reads[-1]
 
         def stored() -> set | None:
@@ -136,8 +139,6 @@ def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, clien
                        store=stored if spec.final_read else None)
         for c in consumers:  # they end their last receive while the store is read
             c.stop()
-        writer.set_meta("drain_complete", str(result.complete).lower())
-        writer.set_meta("drain_end", result.reason)
         if stop.is_set():
             raise KeyboardInterrupt
         final = None
@@ -148,16 +149,9 @@ def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, clien
             for row in rows:
                 writer.add("final_reads", row)
             writer.flush()
-            writer.set_meta("final_read_complete", str(final.complete).lower())
-            if final.problems:
-                writer.set_meta("final_read_problems", "; ".join(final.problems))
         _stop_consumers(consumers, spec)
         phase("done")
-        summary = _summary(run_id, producers, stats, result, final)
-        writer.set_meta("workload_summary", summary.to_json())
-        writer.set_meta("ended_at", time.time())
-        writer.set_meta("ledger_complete", "true")
-        return summary
+        return _summary(run_id, producers, stats, result, final)
     except KeyboardInterrupt:
         phase("interrupted")
         stop.set()

@@ -11,15 +11,30 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from chaoskit import ledger
 from chaoskit.checker import (
-    availability, examples, faults, joined, latency, order, queue, readers, results, source, tables, tally, timeline, values, verdict,
+    availability,
+    examples,
+    faults,
+    joined,
+    latency,
+    order,
+    queue,
+    readers,
+    results,
+    source,
+    tables,
+    tally,
+    timeline,
+    values,
+    verdict,
 )
 from chaoskit.ledger import LedgerError
 

@@ -6,7 +6,8 @@ one query per question for all of them together.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from chaoskit.checker import faults as faults_mod
 from chaoskit.checker import source, values

@@ -60,7 +60,8 @@ FROM sends AS s LEFT JOIN receives AS r ON r.value = s.value
 WHERE {where}
 ORDER BY {order}
 LIMIT -1"""
-    return f"SELECT group_concat(send), group_concat(base), group_concat(send_us), group_concat(e2e_us){', group_concat(first)' if grouped else ''} FROM ({inner})"
+    firsts = ", group_concat(first)" if grouped else ""
+    return f"SELECT group_concat(send), group_concat(base), group_concat(send_us), group_concat(e2e_us){firsts} FROM ({inner})"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def read(conn: sqlite3.Connection, readers: Readers) -> SendRows:
     error, never a verdict.
     """
     groups, sizes = _groups(conn)
-    count, low, high = (conn.execute(f"SELECT {f} FROM sends").fetchone()[0] for f in ("count(*)", "min(rowid)", "max(rowid)"))  # apart, each is quick
+    # Apart, each is quick.
+    count, low, high = (conn.execute(f"SELECT {f} FROM sends").fetchone()[0] for f in ("count(*)", "min(rowid)", "max(rowid)"))
     rowid_bounds = [low + (high - low + 1) * k // SEGMENTS for k in range(1, SEGMENTS)] if count else []
     ends = np.cumsum(sizes)  # split before the groups nearest each share of the grouped rows
     group_bounds = [groups[i] for i in sorted({int(np.searchsorted(ends, ends[-1] * k / SEGMENTS)) + 1 for k in range(1, SEGMENTS)})

@@ -18,11 +18,11 @@ digits keep a second's counts to a few hundred buckets.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
 from hdrh.histogram import HdrHistogram
+from numpy.typing import ArrayLike
 
 from chaoskit.checker import tally
 from chaoskit.checker.tally import Tally

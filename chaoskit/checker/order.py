@@ -18,8 +18,8 @@ screens every pair, and the few candidates are judged on their exact times.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 

@@ -11,9 +11,9 @@ sort or a scan per question.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Iterator
 
 from chaoskit import ledger
 from chaoskit.checker import source
@@ -58,7 +58,7 @@ def prepared(conn: sqlite3.Connection) -> Iterator[None]:
         for table, indexes in wanted().items():
             if not source.has_table(conn, table) or _indexed(conn, table):
                 continue
-            columns = sorted(ledger.REQUIRED_COLUMNS.get(table) or ledger.OPTIONAL_COLUMNS[table])
+            columns = sorted(ledger.REQUIRED_COLUMNS[table])
             # CREATE TABLE AS gives each column the affinity of its source: values are copied as they are.
             conn.execute(f"CREATE TEMP TABLE {table} AS SELECT {', '.join(columns)} FROM main.{table}")
             copied.append(table)

@@ -6,7 +6,7 @@ timestamp must not produce a row for every second in between.
 from __future__ import annotations
 
 import sqlite3
-from typing import Mapping
+from collections.abc import Mapping
 
 from chaoskit.checker import source, tally
 from chaoskit.checker.source import FAIL, INFO, OK

@@ -1,8 +1,8 @@
 """The verdict: LEDGER.md's four rules, in order, with a one-sentence reason."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from chaoskit.checker.faults import Fault
 from chaoskit.checker.queue import QueueResult

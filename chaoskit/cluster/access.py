@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chaoskit.cluster.nodes import Node, namesrv_addrs, proxy_endpoint
-from chaoskit.cluster.proxy_client import ProxyAccess, access as proxy_access
+from chaoskit.cluster.proxy_client import ProxyAccess
+from chaoskit.cluster.proxy_client import access as proxy_access
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import docker
-
 from chaoskit.cluster.nodes import Node
 
 # A paused or partitioned target makes the tool wait for its remoting timeout;

@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 from chaoskit.cluster.nodes import PROJECT
-from chaoskit.cluster.spec import REPO, ClusterSpec, state_dir
+from chaoskit.cluster.spec import ClusterSpec
 from chaoskit.errors import UsageError
+from chaoskit.paths import COMPOSE_FILE, state_dir
 
-COMPOSE_FILE = REPO / "docker-compose.yml"
 # Override files per container role directory (the NameServers embed the controllers).
 _CONF_DIRS = {"broker": "broker", "controller": "namesrv", "proxy": "proxy"}
 

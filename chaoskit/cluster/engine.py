@@ -1,9 +1,9 @@
 """The Docker engine connection, or a one-line reason it cannot be had."""
 from __future__ import annotations
 
-import docker
 import docker.errors
 
+import docker
 from chaoskit.errors import UsageError
 
 

@@ -8,7 +8,6 @@ our launcher and logging config (docker/).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -16,32 +15,19 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import docker
 import docker.errors
 
+import docker
+from chaoskit.cluster.spec import check_version
 from chaoskit.errors import UsageError
+from chaoskit.paths import DOCKER_DIR, cache_dir
 
 BASE_IMAGE = "chaoskit/jre17-base:bookworm"
-DEFAULT_VERSION = "5.5.0"
-DOCKER_DIR = Path(__file__).resolve().parents[2] / "docker"
 BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
-_VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
 _INPUTS = ("Dockerfile", "launch.sh", "mqadmin", "cds-train.sh")  # plus conf/: what the image is built from
 INPUTS_LABEL = "io.chaoskit.inputs"
 
 Log = Callable[[str], None]
-
-
-def cache_dir() -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return Path(os.environ.get("CHAOSKIT_CACHE", root / "chaoskit"))
-
-
-def check_version(version: str) -> str:
-    """Reject anything but a RocketMQ 5.x.y release number."""
-    if not _VERSION_RE.match(version):
-        raise UsageError(f"unknown RocketMQ version '{version}': expected a 5.x release such as 5.0.0 or {DEFAULT_VERSION}")
-    return version
 
 
 def image_tag(version: str) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import docker
-
 from chaoskit.cluster import access as access_mod
 from chaoskit.cluster import compose, engine, ready
 from chaoskit.cluster import nodes as nodes_mod
@@ -37,7 +36,7 @@ class Cluster:
         return nodes_mod.list_nodes(self.client)
 
     def roles(self) -> roles_mod.Roles:
-        return roles_mod.lookup(self.client, self.nodes())
+        return roles_mod.lookup(self.nodes())
 
     def access(self, mode: str) -> access_mod.Access:
         """How a client of access mode `mode` reaches this cluster; LookupError if it cannot."""

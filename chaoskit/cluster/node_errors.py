@@ -8,7 +8,6 @@ still there after it is started again.
 from __future__ import annotations
 
 import docker
-
 from chaoskit.cluster.nodes import Node
 
 FATAL = ("java.lang.OutOfMemoryError", "java.lang.StackOverflowError", "# A fatal error has been detected")

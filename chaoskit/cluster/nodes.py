@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import docker
+if TYPE_CHECKING:  # the node model is pure data; only list_nodes talks to the engine
+    import docker
 
 PROJECT = "chaoskit"
 NETWORK_SUFFIX = "_chaoskit"

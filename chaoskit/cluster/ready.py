@@ -9,13 +9,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import docker
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
+import docker
 from chaoskit.cluster import nodes as nodes_mod
-from chaoskit.cluster import remoting
+from chaoskit.cluster import remoting, topics
 from chaoskit.cluster import roles as roles_mod
-from chaoskit.cluster import topics
 from chaoskit.cluster.compose import log_file
 from chaoskit.cluster.proxy_client import ProxyAccess
 
@@ -42,7 +41,7 @@ def check_roles(client: docker.DockerClient, expected: Expected) -> roles_mod.Ro
             raise NotReady(name, "no container")
         if found[name].state != "running":
             raise NotReady(name, f"container is {found[name].state}")
-    roles = roles_mod.lookup(client, list(found.values()))
+    roles = roles_mod.lookup(list(found.values()))
     if roles.controller_leader is None:
         raise NotReady(expected.namesrvs[0], "the controllers have no leader" + _first(roles.errors))
     if roles.master is None:

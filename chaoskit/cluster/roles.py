@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import docker
-
 from chaoskit.cluster import remoting
 from chaoskit.cluster.nodes import Node
 
@@ -85,11 +83,8 @@ def parse_replicas_info(info: dict, nodes: list[Node]) -> dict:
     }
 
 
-def lookup(client: docker.DockerClient, nodes: list[Node]) -> Roles:
-    """Ask the controllers (any that answers) for the leader, then the leader for broker-a's replicas.
-
-    `client` is not needed for the query itself; callers pass it uniformly.
-    """
+def lookup(nodes: list[Node]) -> Roles:
+    """Ask the controllers (any that answers) for the leader, then the leader for broker-a's replicas."""
     errors: list[str] = []
     leader_addr = None
     for ctl in (n for n in nodes if n.kind == "namesrv" and n.state == "running"):

@@ -1,27 +1,27 @@
 """What cluster to run: version, replicas, per-role property overrides (pure data)."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from chaoskit.cluster.image import DEFAULT_VERSION, check_version
 from chaoskit.errors import UsageError
 
-REPO = Path(__file__).resolve().parents[2]
 ROLES = ("broker", "controller", "proxy")
 # How the workloads reach the brokers: the official remoting client straight to
 # NameServers and brokers (the seed's deployment: no proxy container runs), or
 # the gRPC client through a Proxy.
 ACCESS_MODES = ("remoting", "proxy")
 DEFAULT_ACCESS = "remoting"
+DEFAULT_VERSION = "5.5.0"
+_VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
 
-def state_dir() -> Path:
-    """Where cluster data, logs and rendered overrides live (survives container kills)."""
-    return Path(os.environ.get("CHAOSKIT_STATE", REPO / ".chaoskit"))
+def check_version(version: str) -> str:
+    """Reject anything but a RocketMQ 5.x.y release number."""
+    if not _VERSION_RE.match(version):
+        raise UsageError(f"unknown RocketMQ version '{version}': expected a 5.x release such as 5.0.0 or {DEFAULT_VERSION}")
+    return version
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ClusterSpec:
     def brokers(self) -> list[str]:
         return [f"broker-a-{i}" for i in range(self.replicas)]
 
-    def with_set(self, assignments: list[str]) -> "ClusterSpec":
+    def with_set(self, assignments: list[str]) -> ClusterSpec:
         """Apply `--set role.KEY=VALUE` assignments."""
         merged = {r: dict(p) for r, p in self.overrides.items()}
         for item in assignments:

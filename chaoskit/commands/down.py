@@ -4,9 +4,10 @@ from __future__ import annotations
 import click
 
 from chaoskit.cluster import compose, engine
+from chaoskit.commands import Command
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--keep-data", is_flag=True, help="Keep node data and logs under .chaoskit/data.")
 def command(keep_data: bool) -> None:
     """Remove containers, network and volumes (and node data unless --keep-data).

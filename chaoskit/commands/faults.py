@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from chaoskit.commands import Group
 from chaoskit.errors import UsageError
 
 DEFAULT_FAULTS = "kill,stop,pause,partition,loss,bandwidth"
@@ -59,7 +60,7 @@ def _build(faults: str, targets: str, interval: float, duration: float, fault_du
         [t.strip() for t in targets.split(",") if t.strip()], fault_duration, names)
 
 
-@click.group()
+@click.group(cls=Group)
 def command() -> None:
     """Seeded fault plans and their executor.
 
@@ -87,7 +88,7 @@ def plan_command(as_json: bool, **options) -> None:
 @command.command("run")
 @_plan_options
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where plan.json and ledger.db go [default: runs/faults-<time>].")
+              help="Where plan.json and ledger.db go [default: store/faults/<time>/, as runs are stored].")
 def run_command(run_dir: Path | None, **options) -> None:
     """Carry a fault plan out against the running cluster, healing every fault.
 
@@ -99,9 +100,11 @@ def run_command(run_dir: Path | None, **options) -> None:
 
     Example: chaoskit faults run --faults kill,partition --interval 30 --duration 90 --seed 7
     """
-    from chaoskit.cluster import engine, nodes as nodes_mod
+    from chaoskit.cluster import engine
+    from chaoskit.cluster import nodes as nodes_mod
     from chaoskit.ledger import LedgerWriter
-    from faults import actions, plan as plan_mod
+    from faults import actions
+    from faults import plan as plan_mod
     from faults.executor import Executor, stop_on_signals
 
     _build(**options)  # a bad plan fails here, before Docker is even asked
@@ -114,7 +117,10 @@ def run_command(run_dir: Path | None, **options) -> None:
     plan_mod.validate(plan, actions.probe_capabilities(client, nodes) if needed else set(),
                       [n.name for n in nodes])
 
-    run_dir = run_dir or Path("runs") / time.strftime("faults-%Y%m%d-%H%M%S")
+    if run_dir is None:
+        from chaoskit import runstore
+
+        run_dir = runstore.create("faults")
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "plan.json").write_text(plan.to_json())
     click.echo(plan_mod.describe(plan))

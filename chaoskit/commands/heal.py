@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 
 
-@click.command()
+@click.command(cls=Command)
 def command() -> None:
     """Unpause and start every node, remove chaoskit's iptables chain and qdiscs, verify.
 
@@ -17,7 +18,8 @@ def command() -> None:
 
     Example: chaoskit heal
     """
-    from chaoskit.cluster import engine, nodes as nodes_mod
+    from chaoskit.cluster import engine
+    from chaoskit.cluster import nodes as nodes_mod
     from faults.heal import HealError, sweep
 
     client = engine.connect()

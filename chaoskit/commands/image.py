@@ -6,10 +6,12 @@ import time
 import click
 
 from chaoskit.cluster import engine
-from chaoskit.cluster.image import DEFAULT_VERSION, build_image, check_version, ensure_image
+from chaoskit.cluster.image import build_image, ensure_image
+from chaoskit.cluster.spec import DEFAULT_VERSION, check_version
+from chaoskit.commands import Command
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--rocketmq-version", "version", default=DEFAULT_VERSION, show_default=True)
 @click.option("--rebuild", is_flag=True, help="Build even if the image exists (the base is kept).")
 def command(version: str, rebuild: bool) -> None:

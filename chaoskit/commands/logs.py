@@ -5,10 +5,11 @@ import click
 
 from chaoskit.cluster import engine
 from chaoskit.cluster.compose import log_file
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("node")
 @click.option("--lines", "-n", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--container", is_flag=True, help="Show the container's stdout/stderr instead.")

@@ -6,6 +6,7 @@ import sys
 import click
 from rich.console import Console
 
+from chaoskit.commands import Command
 from chaoskit.scenario import Overrides, load
 
 
@@ -15,7 +16,7 @@ def _faults(value: str | None) -> tuple[str, ...] | None:
     return () if value.strip() in ("", "none") else tuple(v.strip() for v in value.split(",") if v.strip())
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("scenario")
 @click.option("--duration", type=float, help="Seconds of workload and faults.")
 @click.option("--rate", type=float, help="Total sends per second over all workloads.")

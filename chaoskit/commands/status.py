@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chaoskit.cluster.lifecycle import current
+from chaoskit.commands import Command
 
 
 def status_rows(cluster) -> tuple[list[dict], object]:
@@ -27,7 +28,7 @@ def status_rows(cluster) -> tuple[list[dict], object]:
     return rows, roles
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def command(as_json: bool) -> None:
     """Show every node: container state, address, role, broker id, epoch, SyncStateSet.

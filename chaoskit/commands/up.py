@@ -6,12 +6,12 @@ import sys
 import click
 from rich.console import Console
 
-from chaoskit.cluster.image import DEFAULT_VERSION
 from chaoskit.cluster.lifecycle import ClusterNotReady, up
-from chaoskit.cluster.spec import ACCESS_MODES, DEFAULT_ACCESS, ClusterSpec
+from chaoskit.cluster.spec import ACCESS_MODES, DEFAULT_ACCESS, DEFAULT_VERSION, ClusterSpec
+from chaoskit.commands import Command
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--rocketmq-version", "version", default=DEFAULT_VERSION, show_default=True, help="RocketMQ 5.x release.")
 @click.option("--replicas", type=int, default=2, show_default=True, help="Brokers in broker-a (2 or 3).")
 @click.option("--set", "assignments", multiple=True, metavar="ROLE.KEY=VALUE",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from chaoskit.commands import Command, OneLineError
 from chaoskit.errors import UsageError
 
 CONNECT_TIMEOUT_S = 3.0
@@ -24,14 +25,14 @@ class _Number(click.ParamType):
         try:
             return self.cast(value)
         except (TypeError, ValueError):
-            raise UsageError(f"{param.opts[0]} must be a {'whole ' if self.cast is int else ''}number, "
+            raise OneLineError(f"{param.opts[0]} must be a {'whole ' if self.cast is int else ''}number, "
                              f"not '{value}'") from None
 
 
 INT, FLOAT = _Number(int), _Number(float)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--duration", type=FLOAT, default=30.0, show_default=True, help="Seconds of sending.")
 @click.option("--rate", type=FLOAT, default=200.0, show_default=True, help="Total target sends per second (open loop).")
 @click.option("--kind", default="queue", show_default=True, help="queue (normal messages) or fifo (message groups).")
@@ -48,7 +49,7 @@ INT, FLOAT = _Number(int), _Number(float)
               help="...after at least this many seconds.")
 @click.option("--no-final-read", is_flag=True, help="Skip reading the store back after the drain.")
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write ledger.db (default store/workload/<timestamp>/).")
+              help="Where to write ledger.db [default: store/workload/<time>/, as runs are stored].")
 @click.option("--progress", default="auto", show_default=True, help="auto, live, plain or off.")
 def command(duration: float, rate: float, kind: str, producers: int, consumers: int, size: int, access: str,
             consumer_type: str | None, max_in_flight: int, drain_quiet: float, drain_limit: float,
@@ -71,15 +72,26 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
                         drain_limit=drain_limit, final_read=not no_final_read)
     if progress not in ("auto", "live", "plain", "off"):
         raise UsageError(f"unknown progress mode '{progress}': use auto, live, plain or off")
-    client, nodes, way_in, version = _cluster(access)
-    run_dir = run_dir or Path("store") / "workload" / time.strftime("%Y%m%dT%H%M%S")
+    nodes, way_in, version = _cluster(access)
+    if run_dir is None:
+        from chaoskit import runstore
+
+        run_dir = runstore.create("workload")
+    from chaoskit import completeness
     from chaoskit.ledger import LedgerWriter
     from workloads.runner import WorkloadError, run_workload
 
     run_dir.mkdir(parents=True, exist_ok=True)
     writer = LedgerWriter(run_dir / "ledger.db")
+    for key, value in {**completeness.INITIAL, "workload": spec.to_json(), "started_at": time.time(),
+                       "rocketmq_version": version, "access": access}.items():
+        writer.set_meta(key, value)
     try:
-        summary = run_workload(spec, way_in, writer, client, nodes, version, progress=progress)
+        summary = run_workload(spec, way_in, writer, nodes, progress=progress)
+        facts = completeness.Facts(workloads={spec.kind: summary.end()})
+        for key, value in {**completeness.decide(facts), "run_id": summary.run_id,
+                           "workload_summary": summary.to_json(), "ended_at": time.time()}.items():
+            writer.set_meta(key, value)
     except WorkloadError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -98,7 +110,7 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
 
 
 def _cluster(mode: str):
-    """(docker client, nodes, access of `mode`, RocketMQ version) of the running cluster, or UsageError."""
+    """(nodes, access of `mode`, RocketMQ version) of the running cluster, or UsageError."""
     from chaoskit.cluster import access, engine, lifecycle
 
     client = engine.connect()
@@ -117,7 +129,7 @@ def _cluster(mode: str):
         socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
     except OSError as exc:
         raise UsageError(f"{first} is unreachable ({exc})") from None
-    return client, nodes, way_in, version
+    return nodes, way_in, version
 
 
 def _env_version(client, running: list) -> str:

@@ -15,8 +15,8 @@ import subprocess
 import threading
 from pathlib import Path
 
-from chaoskit.cluster.image import cache_dir
 from chaoskit.errors import UsageError
+from chaoskit.paths import cache_dir
 
 CLIENT_VERSION = "5.5.0"
 POM = Path(__file__).with_name("pom.xml")

@@ -59,7 +59,7 @@ class RemotingSender:
         self._producer = producer
         self._selector = JClass("org.apache.rocketmq.client.producer.selector.SelectMessageQueueByHash")()
 
-    def send(self, value: str, body: bytes, tag: str, group: str | None) -> "Future[Sent]":
+    def send(self, value: str, body: bytes, tag: str, group: str | None) -> Future[Sent]:
         return self._pool.submit(self._send, value, body, tag, group)
 
     def _send(self, value: str, body: bytes, tag: str, group: str | None) -> Sent:

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS final_reads (
   ts           REAL,
   message_id   TEXT,
   queue        TEXT,
-  queue_offset INTEGER
+  queue_offset INTEGER,
+  commitlog_offset INTEGER
 );
 CREATE TABLE IF NOT EXISTS events (
   ts          REAL NOT NULL,

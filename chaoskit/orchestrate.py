@@ -3,7 +3,7 @@
 fresh cluster up -> workloads (warm-up, main) with the fault plan beside them
 -> drain, and before the store is first read (by the drain or after it) every
 fault healed and a recovery wait -> final read -> node logs collected ->
-check -> report -> teardown (unless kept).
+check -> diagnosis -> report -> teardown (unless kept).
 
 Every exit path (normal end, exception, Ctrl-C, SIGTERM) heals every fault,
 closes the ledger, and still checks and reports: an interrupted or crashed
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chaoskit import checker, runstore
+from chaoskit.diagnosis import rundir as diagnosis
 from chaoskit.cluster import compose, engine, lifecycle, node_errors, ready
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.cluster.spec import state_dir
@@ -135,6 +136,7 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
         writer.close()
         runstore.collect_node_files(client, run_dir, state_dir() / "data")
         results, _ = checker.write_results(run_dir)
+        say(diagnosis.run_step(run_dir))
         _report(run_dir, say)
         if not keep_cluster:
             say("tearing the cluster down")

@@ -117,9 +117,18 @@ def _promotion_began(events: Sequence[Event], election: Event) -> float:
 
 
 def _faults_began(faults: Sequence[Fault], at: float) -> float | None:
-    """When the faults on at `at` began (the earliest start among them); None if none was on."""
+    """When the faults that led to `at` began: the earliest start among the faults on at `at`
+    and, transitively, those overlapping them (a cut, then a kill while it was on); None if
+    no fault was on."""
     on = [f.start_ts for f in faults if f.start_ts <= at and (f.end_ts is None or f.end_ts >= at)]
-    return min(on) if on else None
+    if not on:
+        return None
+    start = min(on)
+    while True:
+        earlier = [f.start_ts for f in faults if f.start_ts < start and (f.end_ts is None or f.end_ts >= start)]
+        if not earlier:
+            return start
+        start = min(earlier)
 
 
 def _takes(v: LostValue, start: float, end: float, cut_at: int) -> bool:

@@ -86,8 +86,9 @@ class ScopedLedger:
 
 
 def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], None] = print,
-        progress: str = "auto") -> RunResult:
-    """Run `scenario`; returns the verdict and where the evidence is."""
+        progress: str = "auto", origin: dict[str, str] | None = None) -> RunResult:
+    """Run `scenario`; returns the verdict and where the evidence is. `origin`: meta naming the
+    run this one repeats or reduces (`replay_of`, `shrink_of`)."""
     run_dir = runstore.create(scenario.name)
     log = runstore.file_logger(run_dir)
 
@@ -102,6 +103,8 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
         say("fault plan:\n" + plan_mod.describe(scenario.plan))
     writer = LedgerWriter(run_dir / "ledger.db")
     _scenario_meta(writer, scenario)
+    for key, value in (origin or {}).items():
+        writer.set_meta(key, value)
     stop = threading.Event()
     executor: Executor | None = None
     client = engine.connect()

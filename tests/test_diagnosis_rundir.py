@@ -1,52 +1,15 @@
 """A run directory's diagnosis: logs + ledger + results.json in, results.json "diagnosis" and ledger events out."""
 from __future__ import annotations
 
-import calendar
 import json
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from diagnosis_support import T0, make_run
 
-from chaoskit import checker, ledger
 from chaoskit.cli import main
 from chaoskit.diagnosis import rundir
-
-DATA = Path(__file__).parent / "data" / "diagnosis" / "5.5.0"
-T0 = calendar.timegm((2026, 12, 3, 0, 18, 0))
-
-
-def make_run(tmp_path: Path, with_logs: bool = True) -> Path:
-    """A run of the fixtures' stale-master sequence: v2 and v3 acknowledged in the stale window, v4 after it."""
-    run = tmp_path / "run"
-    path = run / "ledger.db"
-    ledger.create(path)
-    conn = sqlite3.connect(path)
-    with conn:
-        for value, ack in (("queue/v1", 20), ("queue/v2", 30), ("queue/v3", 38), ("queue/v4", 50)):
-            conn.execute("INSERT INTO sends(value, process, invoke_ts, complete_ts, outcome) VALUES (?, 'p0', ?, ?, 'ok')",
-                         (value, T0 + ack - 0.01, T0 + ack))
-        for value in ("queue/v1", "queue/v3"):
-            conn.execute("INSERT INTO receives(value, process, ts) VALUES (?, 'c0', ?)", (value, T0 + 45))
-        conn.execute("INSERT INTO final_reads(value, ts, commitlog_offset) VALUES ('queue/v1', ?, 1000)", (T0 + 20,))
-        conn.execute("INSERT INTO faults(name, target, start_ts, end_ts) VALUES ('partition', 'broker-a-1 (master)', ?, ?)",
-                     (T0 + 15, T0 + 29))
-        conn.execute("INSERT INTO events(ts, kind, detail) VALUES (?, 'phase', 'main')", (T0,))
-        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [
-            ("drain_complete", "true"), ("final_read_complete", "true"), ("ledger_complete", "true"),
-            ("log_utc_offset_hours", "8"), ("rocketmq_version", "5.5.0")])
-    conn.close()
-    if with_logs:
-        (run / "logs").mkdir()
-        for f in DATA.glob("*.log"):
-            shutil.copy(f, run / "logs" / f.name)
-        (run / "logs" / "proxy-0.log").write_text("2026-12-03 08:18:30 INFO t - not read\n")
-        (run / "logs" / "broker-a-0.container.log").write_text("not read either\n")
-    checker.write_results(run)
-    return run
-
 
 def test_the_diagnosis_explains_the_stale_masters_loss(tmp_path):
     run = make_run(tmp_path)

@@ -117,3 +117,30 @@ def test_repeats_collapse_only_within_their_interval():
     e = [events.Event("ha_error", t, "broker-a-0", detail="transfer message to slave timeout, offset : 1, request acks: -1")
          for t in (0.0, 1.0, 4.0, 20.0)]
     assert [(x.ts, x.detail[-4:]) for x in events.collapse(e)] == [(0.0, "(x3)"), (20.0, ": -1")]
+
+
+def test_lines_recorded_from_a_5_5_0_run():
+    T = calendar.timegm((2026, 12, 7, 1, 32, 0))  # 09:32:00 GMT+8
+    logs = {}
+    for path in sorted((DATA / "5.5.0-recorded").glob("*.log")):
+        with path.open() as f:
+            logs[path.stem] = events.parse(path.stem, f, 8)
+    got = [(e.kind, e.ts - T, e.broker, e.epoch, e.detail) for e in events.merge(logs.values())]
+    assert got == [
+        ("controller_leader", 6, "namesrv-2", None, "controller n2 became leader"),
+        ("controller_elect", 7, "namesrv-2", None, "elected broker id 1 master of broker-a"),
+        ("role_change", 7, "broker-a-1", 1, "to master"),
+        ("sync_state_set_confirmed", 7, "broker-a-1", None, "SyncStateSet [] -> [1] (from the controller)"),
+        ("role_change", 8, "broker-a-0", 1, "to slave (broker id 2)"),
+        ("sync_state_set_confirmed", 14, "broker-a-1", None, "SyncStateSet [1] -> [1, 2] (from the controller)"),
+        ("controller_elect", 40, "namesrv-2", None, "elected broker id 2 master of broker-a"),
+        ("controller_elect", 40, "namesrv-2", None,
+         "election for broker-a: RemotingCommand [code=0, language=JAVA, version=513, opaque=519, flag(B)=1, remark=null, "
+         "extFields=null, serializeTypeCurrentRPC=JSON]"),
+        ("role_change", 40, "broker-a-0", 2, "to master"),
+        ("sync_state_set_confirmed", 40, "broker-a-0", None, "SyncStateSet [] -> [2] (from the controller)"),
+        ("role_change", 70, "broker-a-1", 2, "to slave (broker id 1)"),
+        ("sync_state_set_confirmed", 75, "broker-a-0", None, "SyncStateSet [2] -> [1, 2] (from the controller)"),
+    ]
+    assert {k: (v.lines, v.matched) for k, v in logs.items()} == {
+        "broker-a-0": (7, 4), "broker-a-1": (7, 4), "namesrv-2": (8, 4)}

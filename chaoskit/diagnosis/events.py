@@ -220,10 +220,12 @@ def _with_bytes(event: Event) -> Event:
 
 
 def merge(logs: Iterable[ParsedLog]) -> list[Event]:
-    """Every log's events in time order; a truncation gets the epoch its node last changed
+    """Every log's events in time order (stable: a log's own order within a second); a truncation gets the epoch its node last changed
     role into (the epoch it joins as slave; its broker.log says so, its store.log truncates);
     repeats collapsed."""
-    ordered = sorted((e for log in logs for e in log.events), key=lambda e: (e.ts, e.broker))
+    # Within one (whole) second, controllers' events first: they decide, brokers act on it.
+    ordered = sorted((e for log in logs for e in log.events),
+                     key=lambda e: (e.ts, e.broker.startswith("broker"), e.broker))
     epochs: dict[str, int] = {}
     out = []
     for e in ordered:

@@ -58,7 +58,7 @@ def test_the_stale_master_sequence_of_5_2_and_later(version):
 
 @pytest.mark.parametrize("version", OLD)
 def test_the_same_sequence_in_the_wording_of_5_0_and_5_1(version):
-    found, logs = parse_dir(version)
+    found, _ = parse_dir(version)
     precise = version == "5.0.0"  # chaoskit's 5.0.x layout keeps milliseconds, in UTC
     got = compact(found, not precise)
     result = ("election for broker-a: RemotingCommand [code=0, language=JAVA, version=0, opaque=0, flag(B)=1, remark=null, "

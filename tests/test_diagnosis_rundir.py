@@ -11,6 +11,7 @@ from diagnosis_support import T0, make_run
 from chaoskit.cli import main
 from chaoskit.diagnosis import rundir
 
+
 def test_the_diagnosis_explains_the_stale_masters_loss(tmp_path):
     run = make_run(tmp_path)
     rundir.write(run)

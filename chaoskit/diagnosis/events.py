@@ -151,7 +151,7 @@ def patterns_for(node: str) -> tuple[tuple[str, re.Pattern, _Build], ...]:
     """Brokers' logs get the broker patterns, NameServers' (embedded controllers) the controller ones."""
     if node.startswith("broker"):
         return BROKER_PATTERNS
-    if node.startswith("namesrv") or node.startswith("controller"):
+    if node.startswith(("namesrv", "controller")):
         return CONTROLLER_PATTERNS
     return ()
 

@@ -117,8 +117,8 @@ def _lost_rows(run_dir: Path, results: dict[str, Any]) -> list[dict[str, Any]]:
             chunk = values[i:i + 500]
             conn.row_factory = sqlite3.Row
             for r in conn.execute(
-                    f"SELECT value, MIN(invoke_ts) AS invoke_ts, MIN(CASE WHEN outcome = 'ok' THEN complete_ts END) AS ack_ts, "
-                    f"MAX(CASE WHEN outcome = 'ok' THEN message_id END) AS message_id"
+                    "SELECT value, MIN(invoke_ts) AS invoke_ts, MIN(CASE WHEN outcome = 'ok' THEN complete_ts END) AS ack_ts, "
+                    "MAX(CASE WHEN outcome = 'ok' THEN message_id END) AS message_id"
                     + "".join(f", MAX(CASE WHEN outcome = 'ok' THEN {c} END) AS {c}" for c in extra)
                     + f" FROM sends WHERE value IN ({','.join('?' * len(chunk))}) GROUP BY value", chunk):
                 row = dict(r)
@@ -135,7 +135,7 @@ def _lost_rows(run_dir: Path, results: dict[str, Any]) -> list[dict[str, Any]]:
 def _iso(ts: float | None) -> str:
     if ts is None:
         return ""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int(round(ts % 1 * 1000)) % 1000:03d}Z"
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{round(ts % 1 * 1000) % 1000:03d}Z"
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
@@ -173,18 +173,18 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
         f" {meta.get('replicas', '?')} replicas of broker-a, 3 NameServers with embedded DLedger controllers, a Proxy in cluster mode",
         f"- broker properties changed from the defaults: `{meta.get('broker_config', '{}')}`",
         f"- controller properties: `{meta.get('controller_config', '{}')}`",
-        f"- rendered configuration files: `config/` in this archive",
+        "- rendered configuration files: `config/` in this archive",
         f"- host: {platform.system()} {platform.release()}, Python {platform.python_version()}, chaoskit run of "
         f"{_iso(_float(meta.get('started_at')))}", "",
         "## Steps to reproduce", "",
-        f"1. Clone chaoskit and set it up (`./setup.sh`).",
+        "1. Clone chaoskit and set it up (`./setup.sh`).",
         f"2. `chaoskit run {run_file}` (`{run_file}` from this archive{', the smallest failing scenario chaoskit shrink found' if minimal else ''}).",
         "3. Read `results.json` (`lost`, `lost_in_store`, `diagnosis`) and `report.html` in the run directory.",
         "",
         f"The fault plan as it ran is `plan.json`; seed {meta.get('seed', '?')}, {meta.get('duration_s', '?')} s of workload.", "",
         "## Expected", "",
         "Every message whose send was acknowledged (SEND_OK) is delivered to the consumer group and stays in the store"
-        " (`allAckInSyncStateSet=true`, controller mode).", "",
+        f" (controller mode, `allAckInSyncStateSet={_broker_property(meta, 'allAckInSyncStateSet')}`).", "",
         "## Actual", "",
         f"- {results.get('acknowledged_count', 0):,} values acknowledged; {lost_n:,} never delivered (`lost`), "
         f"{store_n if store_n is not None else 'unchecked'} missing from a complete read of the store after the run"
@@ -211,6 +211,13 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
         lines += ["", "## Code path", "", "```", *"\n\n".join(paths).splitlines(), "```"]
     lines += ["", "## Files", "", *[f"- `{f}`" for f in files], "- `BUG_REPORT.md`"]
     return "\n".join(lines) + "\n"
+
+
+def _broker_property(meta: dict[str, str], key: str) -> str:
+    try:
+        return str(json.loads(meta.get("broker_config") or "{}").get(key, "?"))
+    except (ValueError, AttributeError):
+        return "?"
 
 
 def _float(text: str | None) -> float | None:

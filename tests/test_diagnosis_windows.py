@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from chaoskit.diagnosis.events import Event
-from chaoskit.diagnosis.windows import Fault, LostValue, attribute
+from chaoskit.checker.faults import Fault
+from chaoskit.diagnosis.windows import LostValue, attribute
 
 T = 1_000.0
 EVENTS = [

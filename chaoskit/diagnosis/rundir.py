@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chaoskit import ledger
+from chaoskit.checker import faults as checker_faults
 from chaoskit.checker import results as results_mod
 from chaoskit.diagnosis import events as events_mod
 from chaoskit.diagnosis import windows as windows_mod
@@ -81,7 +82,7 @@ def diagnose(run_dir: Path) -> Diagnosis:
     conn = ledger.open_for_read(ledger.resolve_path(run_dir))
     try:
         lost = read_lost(conn, lost_values)
-        faults = read_faults(conn)
+        faults = checker_faults.read(conn)
     finally:
         conn.close()
     slack = 1.0 if any(log.whole_seconds for log in parsed) else 0.2
@@ -101,10 +102,6 @@ def read_lost(conn: sqlite3.Connection, values: list[str]) -> list[windows_mod.L
                 f"FROM sends WHERE value IN ({marks}) GROUP BY value", chunk):
             found[value] = windows_mod.LostValue(value, ack_ts, offset)
     return [found.get(v, windows_mod.LostValue(v, None, None)) for v in values]
-
-
-def read_faults(conn: sqlite3.Connection) -> list[windows_mod.Fault]:
-    return [windows_mod.Fault(*row) for row in conn.execute("SELECT name, target, start_ts, end_ts FROM faults ORDER BY start_ts")]
 
 
 def write(run_dir: Path) -> Diagnosis:

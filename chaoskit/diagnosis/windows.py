@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from chaoskit.checker.faults import Fault
 from chaoskit.diagnosis.events import (
     MASTER_ELECTED, ROLE_CHANGE, SYNC_STATE_SET_LOCAL, SYNC_STATE_SET_REPORT_FAILED, TRUNCATION, Event,
 )
@@ -41,14 +42,6 @@ class LostValue:
     value: str
     ack_ts: float | None            # the earliest ok send's complete_ts
     commitlog_offset: int | None    # where the acknowledging broker put it, if the client said
-
-
-@dataclass(frozen=True)
-class Fault:
-    name: str
-    target: str | None
-    start_ts: float
-    end_ts: float | None
 
 
 @dataclass(frozen=True)
@@ -120,12 +113,12 @@ def _faults_began(faults: Sequence[Fault], at: float) -> float | None:
     """When the faults that led to `at` began: the earliest start among the faults on at `at`
     and, transitively, those overlapping them (a cut, then a kill while it was on); None if
     no fault was on."""
-    on = [f.start_ts for f in faults if f.start_ts <= at and (f.end_ts is None or f.end_ts >= at)]
+    on = [f.start_ts for f in faults if f.contains(at)]
     if not on:
         return None
     start = min(on)
     while True:
-        earlier = [f.start_ts for f in faults if f.start_ts < start and (f.end_ts is None or f.end_ts >= start)]
+        earlier = [f.start_ts for f in faults if f.start_ts < start and f.contains(start)]
         if not earlier:
             return start
         start = min(earlier)

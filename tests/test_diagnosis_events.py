@@ -144,3 +144,10 @@ def test_lines_recorded_from_a_5_5_0_run():
     ]
     assert {k: (v.lines, v.matched) for k, v in logs.items()} == {
         "broker-a-0": (7, 4), "broker-a-1": (7, 4), "namesrv-2": (8, 4)}
+
+
+def test_every_kind_a_pattern_yields_is_documented():
+    doc = (Path(__file__).parents[1] / "docs" / "diagnosis.md").read_text()
+    produced = {kind for kind, _, _ in events.BROKER_PATTERNS + events.CONTROLLER_PATTERNS}
+    assert produced == set(events.KINDS)
+    assert [k for k in events.KINDS if f"| `{k}` |" not in doc] == []

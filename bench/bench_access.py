@@ -70,8 +70,7 @@ def one_run(cluster, mode: str, record: bool, rate: float, seconds: float) -> di
     with tempfile.TemporaryDirectory() as tmp:
         writer = LedgerWriter(Path(tmp) / "ledger.db") if record else NullWriter()
         try:
-            s = run_workload(spec, cluster.access(mode), writer, cluster.client, cluster.nodes(), cluster.version,
-                             progress="off")
+            s = run_workload(spec, cluster.access(mode), writer, cluster.nodes(), progress="off")
         finally:
             writer.close()
     return {"mode": mode, "recording": record, "offered_per_s": rate, "seconds": seconds,

@@ -26,3 +26,6 @@ from chaoskit.commands import faults as _faults; main.add_command(_faults.comman
 from chaoskit.commands import heal as _heal; main.add_command(_heal.command, "heal")  # noqa: E402
 from chaoskit.commands import check as _check; main.add_command(_check.command, "check")  # noqa: E402
 from chaoskit.commands import run as _run; main.add_command(_run.command, "run")  # noqa: E402
+from chaoskit.commands import replay as _replay; main.add_command(_replay.command, "replay")  # noqa: E402
+from chaoskit.commands import shrink as _shrink; main.add_command(_shrink.command, "shrink")  # noqa: E402
+from chaoskit.commands import bundle as _bundle; main.add_command(_bundle.command, "bundle")  # noqa: E402

@@ -1,7 +1,7 @@
 """The end of a run: one guarded sequence of steps, each run and recorded whatever came before.
 
     heal -> node-error scan -> completeness -> close ledger -> collect node logs
-    -> check -> report -> teardown
+    -> check -> diagnosis -> report -> teardown
 
 Logs are collected before the check and the report because the report quotes
 them. Each step's outcome goes to `end.json` in the run directory (and a
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from chaoskit import checker, completeness
+from chaoskit.diagnosis import rundir as diagnosis
 from chaoskit.ledger import LedgerWriter
 from chaoskit.steps import Sequence, Step
 
@@ -63,6 +64,7 @@ def finish(run_dir: Path, writer: LedgerWriter, facts: completeness.Facts, actio
         Step("close ledger", writer.close),
         Step("collect logs", lambda: actions.collect_logs(run_dir)),
         Step("check", lambda: found.update(checker.write_results(run_dir)[0])),
+        Step("diagnosis", lambda: say(diagnosis.run_step(run_dir))),   # reads the logs collected above
         Step("report", report),
     ]
     if actions.teardown is not None:

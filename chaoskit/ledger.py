@@ -68,6 +68,7 @@ TABLES: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("queue", "TEXT", True),
         ("queue_offset", "INTEGER", True),
         ("workload", "TEXT", False),
+        ("commitlog_offset", "INTEGER", False),   # where the value sits in the master's commit log
     ),
     "events": (
         ("ts", "REAL NOT NULL", False),

@@ -3,7 +3,7 @@
 fresh cluster up -> main phase (chaoskit/main_phase.py: workloads and the
 fault plan side by side, every fault healed and a recovery wait before the
 store is first read) -> the end sequence (chaoskit/finish.py: heal, node-error
-scan, completeness, ledger close, node logs, check, report, teardown).
+scan, completeness, ledger close, node logs, check, diagnosis, report, teardown).
 
 Every exit path (normal end, exception, Ctrl-C, SIGTERM) goes through the
 whole end sequence: an interrupted or crashed run has ledger_complete='false'
@@ -50,8 +50,9 @@ class RunResult:
 
 
 def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], None] = print,
-        progress: str = "auto") -> RunResult:
-    """Run `scenario`; returns the verdict and where the evidence is.
+        progress: str = "auto", origin: dict[str, str] | None = None) -> RunResult:
+    """Run `scenario`; returns the verdict and where the evidence is. `origin`: meta naming the
+    run this one repeats or reduces (`replay_of`, `shrink_of`).
 
     A missing client piece (JRE, client jars) is a UsageError before anything starts.
     """
@@ -69,7 +70,7 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
         (run_dir / "plan.json").write_text(scenario.plan.to_json())
         say("fault plan:\n" + plan_mod.describe(scenario.plan))
     writer = LedgerWriter(run_dir / "ledger.db")
-    for key, value in scenario_meta(scenario).items():
+    for key, value in {**scenario_meta(scenario), **(origin or {})}.items():
         writer.set_meta(key, value)
     facts = Facts()
     stop = threading.Event()

@@ -49,6 +49,12 @@ def collect_node_files(client, run_dir: Path, data_root: Path) -> list[str]:
         if log is not None and log.is_file():
             shutil.copy2(log, logs / f"{node}.log")
             copied.append(f"logs/{node}.log")
+            # 5.1+ brokers write their store's lines (elections' start offsets, truncations,
+            # the HA service) to store.log beside broker.log; the diagnosis reads them.
+            store_log = log.with_name("store.log")
+            if store_log.is_file():
+                shutil.copy2(store_log, logs / f"{node}.store.log")
+                copied.append(f"logs/{node}.store.log")
         if (node_dir / "conf").is_dir():
             shutil.copytree(node_dir / "conf", configs / node, dirs_exist_ok=True)
     for c in client.containers.list(all=True, filters={"label": "com.docker.compose.project=chaoskit"}):

@@ -28,7 +28,9 @@ OK_COLOUR, FAIL_COLOUR, INFO_COLOUR = "#2e7d32", "#c62828", "#ef8f00"
 RECEIVE_COLOUR = "#1565c0"
 ANOMALY_COLOURS = {"lost": "#c62828", "lost_in_store": "#6a1b9a", "failed_delivered": "#ef8f00"}
 FAULT_PALETTE = ("#5c6bc0", "#00897b", "#8d6e63", "#d81b60", "#7cb342", "#f4511e", "#546e7a", "#8e24aa")
-MARK_STYLES = {EventKind.MASTER_CHANGE.value: ("#6a1b9a", "--"), EventKind.CONTROLLER_LEADER_CHANGE.value: ("#455a64", ":")}
+MARK_STYLES = {EventKind.MASTER_CHANGE.value: ("#6a1b9a", "--"), EventKind.CONTROLLER_LEADER_CHANGE.value: ("#455a64", ":"),
+               "diagnosis.master_elected": ("#1565c0", "--"), "diagnosis.sync_state_set_local": ("#ef8f00", ":"),
+               "diagnosis.truncation": ("#c62828", "-")}
 _LABEL_MAX = 32
 
 

@@ -47,6 +47,7 @@ def context(run: Run) -> dict[str, Any]:
         "findings": tables.findings(run, clock),
         "chart": Markup(_chart(run, clock)),
         "role_changes": [(clock.both(e.ts), e.kind.replace("_", " "), e.detail) for e in run.events],
+        "why": _why(run.results.get("diagnosis"), clock),
         "latency": _latency(run.results.get("latency") or {}),
         "faults": tables.fault_rows(run, clock),
         "outside_faults": tables.outside_faults(run),
@@ -90,6 +91,16 @@ def _chart(run: Run, clock: Clock) -> str:
         t0=clock.t0 or 0.0,
         run_length=None if end is None or clock.t0 is None else end - clock.t0,
     )
+
+
+def _why(diagnosis: Any, clock: Clock) -> dict[str, Any] | None:
+    """The diagnosis's windows (what lost each value) for the Why section; None when the run has none."""
+    if not isinstance(diagnosis, dict):
+        return None
+    windows = [(clock.both(w["start_ts"]), clock.both(w["end_ts"]), w["kind"].replace("_", " "), w["explanation"],
+                w["lost_values"]) for w in diagnosis.get("windows") or [] if isinstance(w, dict)]
+    return {"windows": windows, "unexplained": diagnosis.get("unexplained_lost", 0),
+            "events": len(diagnosis.get("events") or [])}
 
 
 def _latency(latency: dict[str, Any]) -> list[tuple[str, list[str]]]:

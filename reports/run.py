@@ -187,14 +187,29 @@ def _read_faults(conn: sqlite3.Connection) -> list[Fault]:
     return faults
 
 
-# The events the report marks: role changes. Workloads also log phases and
-# send backlogs there, which would bury the role changes in the chart.
-ROLE_CHANGES = (EventKind.MASTER_CHANGE, EventKind.CONTROLLER_LEADER_CHANGE)
+# The events the report marks: role changes, and the diagnosis's key events read
+# from the node logs (docs/diagnosis.md). Workloads also log phases and send
+# backlogs there, which would bury them in the chart.
+ROLE_CHANGES = (EventKind.MASTER_CHANGE, EventKind.CONTROLLER_LEADER_CHANGE,
+                "diagnosis.master_elected", "diagnosis.sync_state_set_local", "diagnosis.truncation")
 
 
 def _read_events(conn: sqlite3.Connection) -> list[Event]:
-    rows = conn.execute("SELECT ts, kind, detail FROM events WHERE kind IN (?, ?) ORDER BY ts", ROLE_CHANGES)
-    return [Event(float(ts), str(kind), "" if detail is None else str(detail)) for ts, kind, detail in rows]
+    marks = ",".join("?" * len(ROLE_CHANGES))
+    rows = conn.execute(f"SELECT ts, kind, detail FROM events WHERE kind IN ({marks}) ORDER BY ts", ROLE_CHANGES)
+    return [Event(float(ts), str(kind), _event_detail(str(kind), detail)) for ts, kind, detail in rows]
+
+
+def _event_detail(kind: str, detail: Any) -> str:
+    """A diagnosis event's JSON detail as one line: '<broker>: <detail>'."""
+    text = "" if detail is None else str(detail)
+    if not kind.startswith("diagnosis."):
+        return text
+    try:
+        fields = json.loads(text)
+        return f"{fields['broker']}: {fields['detail']}"
+    except (ValueError, KeyError, TypeError):
+        return text
 
 
 def _anomaly_values(results: dict[str, Any]) -> set[str]:

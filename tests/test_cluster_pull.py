@@ -21,6 +21,7 @@ def test_a_recorded_reply_decodes_to_its_two_messages():
     assert first.properties["UNIQ_KEY"] == "0102FC00000001639C0B2248B500000001"
     assert first.properties["TAGS"] == "20261202T235008-71b874"
     assert (second.queue_offset, second.properties["KEYS"]) == (1898, "p1-000004")
+    assert (first.commitlog_offset, second.commitlog_offset) == (34173727, 34183410)
 
 
 def stored(body: bytes, sys_flag: int = 0, magic: int = -626843481, topic: bytes = b"chaos-queue", offset: int = 42,

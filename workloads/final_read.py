@@ -55,7 +55,8 @@ def read_store(nodes: list[Node], topic: str, run_id: str,
                     found_rows.append({"value": found.value, "ts": m.store_ts,
                                        "message_id": m.properties.get("UNIQ_KEY"),
                                        "queue": f"{roles_mod.BROKER_NAME}/{queue_id}",
-                                       "queue_offset": m.queue_offset})
+                                       "queue_offset": m.queue_offset,
+                                       "commitlog_offset": m.commitlog_offset})
         except pull.PullError as exc:
             return found_rows, f"read from {master.name} stopped: {exc}"
         return found_rows, None

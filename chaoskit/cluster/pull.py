@@ -36,6 +36,7 @@ class Stored:
 
     queue_id: int
     queue_offset: int
+    commitlog_offset: int      # the message's position in the broker's commit log
     store_ts: float            # epoch seconds
     body: bytes
     properties: dict[str, str]
@@ -60,7 +61,7 @@ def decode(data: bytes) -> Iterator[Stored]:
 def _message(m: bytes, topic_len_size: int) -> Stored:
     # TOTALSIZE MAGIC BODYCRC QUEUEID FLAG QUEUEOFFSET PHYSICALOFFSET SYSFLAG BORNTIMESTAMP
     queue_id, = struct.unpack_from(">i", m, 12)
-    queue_offset, = struct.unpack_from(">q", m, 20)
+    queue_offset, commitlog_offset = struct.unpack_from(">qq", m, 20)
     sys_flag, = struct.unpack_from(">i", m, 36)
     pos = 48 + (20 if sys_flag & _BORN_V6 else 8)       # BORNHOST
     store_ms, = struct.unpack_from(">q", m, pos)
@@ -81,7 +82,7 @@ def _message(m: bytes, topic_len_size: int) -> Stored:
     props_len, = struct.unpack_from(">h", m, pos)
     text = m[pos + 2:pos + 2 + props_len].decode(errors="replace")
     props = dict(p.split("\x01", 1) for p in text.split("\x02") if "\x01" in p)
-    return Stored(queue_id, queue_offset, store_ms / 1000.0, body, props)
+    return Stored(queue_id, queue_offset, commitlog_offset, store_ms / 1000.0, body, props)
 
 
 def read_queue(broker_addr: str, topic: str, queue_id: int) -> Iterator[Stored]:

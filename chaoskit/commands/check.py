@@ -10,6 +10,7 @@ from rich.console import Console
 from chaoskit.checker import results as results_mod
 from chaoskit.checker import summary, write_results
 from chaoskit.commands import Command, OneLineError
+from chaoskit.diagnosis import rundir as diagnosis
 from chaoskit.errors import UsageError
 from chaoskit.ledger import LedgerError, open_for_read, resolve_path
 
@@ -35,7 +36,9 @@ class _OneLineErrors(Command):
 def command(run: Path | None, as_json: bool, reference: bool) -> None:
     """Check RUN (a run directory holding ledger.db, or a ledger file).
 
-    Writes results.json beside the ledger and prints a summary. Exit code:
+    Writes results.json beside the ledger and prints a summary; a run
+    directory with its node logs also gets its diagnosis (results.json
+    "diagnosis", docs/diagnosis.md). Exit code:
     0 valid, 1 invalid, 3 unknown (the history cannot prove either), 2 for a
     usage error or a missing, corrupt or foreign ledger. --reference cross-
     examines a verdict with the reference checker the fast one is tested
@@ -55,6 +58,8 @@ def command(run: Path | None, as_json: bool, reference: bool) -> None:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write results.json: {exc}") from None
+    if run.is_dir() and diagnosis.log_files(run):  # a run directory with its node logs: diagnose too
+        found["diagnosis"] = diagnosis.write(run).as_dict()
     if as_json:
         click.echo(results_mod.dumps(found), nl=False)
     else:

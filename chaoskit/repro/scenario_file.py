@@ -1,0 +1,44 @@
+"""A Scenario -> a scenario TOML file that `chaoskit run` loads back to the same scenario (pure).
+
+What shrink writes (each candidate it tries, and the minimal one) and what a
+bug report carries: every value explicit, the fault plan as explicit steps.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import tomli_w
+
+from chaoskit.scenario import Scenario, load
+from faults.plan import Plan
+
+
+def to_toml(scenario: Scenario, header: str = "") -> str:
+    """The scenario as TOML, `header` as leading comment lines."""
+    cluster: dict = {"rocketmq_version": scenario.cluster.version, "replicas": scenario.cluster.replicas}
+    cluster.update({role: dict(props) for role, props in scenario.cluster.overrides.items() if props})
+    data: dict = {"description": scenario.description}
+    if scenario.expected_verdict is not None:
+        data["expected_verdict"] = scenario.expected_verdict
+    data["cluster"] = cluster
+    data["run"] = {"duration": scenario.duration, "seed": scenario.seed,
+                   "recovery_timeout": scenario.recovery_timeout, "warmup": scenario.warmup}
+    data["workloads"] = [{k: v for k, v in dataclasses.asdict(w).items() if k != "duration"} for w in scenario.workloads]
+    if scenario.plan is not None and scenario.plan.steps:
+        data["faults"] = _faults(scenario.plan)
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    return comment + tomli_w.dumps(data)
+
+
+def _faults(plan: Plan) -> dict:
+    return {"kinds": list(plan.faults), "interval": plan.interval, "fault_duration": plan.fault_duration,
+            "steps": [{"start": s.start, "duration": s.duration, "fault": s.fault, "target": s.target,
+                       "params": dict(s.params)} for s in plan.steps]}
+
+
+def write(scenario: Scenario, path: Path, header: str = "") -> Scenario:
+    """Write the scenario to `path` and load it back: the scenario a run of that file is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_toml(scenario, header))
+    return dataclasses.replace(load(str(path)), name=scenario.name)

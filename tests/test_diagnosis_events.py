@@ -1,0 +1,153 @@
+"""Log lines -> events, on the fixtures of every served release (tests/data/diagnosis/<version>/)."""
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+
+import pytest
+
+from chaoskit.diagnosis import events, logline
+
+DATA = Path(__file__).parent / "data" / "diagnosis"
+T0 = calendar.timegm((2026, 12, 3, 0, 18, 0))  # 08:18:00 GMT+8, the fixtures' minute
+NEW = ("5.2.0", "5.3.3", "5.4.0", "5.5.0")     # releases worded alike since 5.2.0
+OLD = ("5.0.0", "5.1.0")
+
+
+def parse_dir(version: str) -> tuple[list[events.Event], dict[str, events.ParsedLog]]:
+    offset = 0 if version == "5.0.0" else 8
+    logs = {}
+    for path in sorted((DATA / version).glob("*.log")):
+        with path.open() as f:
+            logs[path.name] = events.parse(path.name.split(".")[0], f, offset)
+    return events.merge(logs.values()), logs
+
+
+def compact(found: list[events.Event], whole_seconds: bool) -> list[tuple]:
+    """(kind, seconds after T0, broker, epoch, from, to, detail); times to a second for 5.1+."""
+    return [(e.kind, round(e.ts - T0, 0 if whole_seconds else 3), e.broker, e.epoch, e.from_offset, e.to_offset, e.detail)
+            for e in found]
+
+
+@pytest.mark.parametrize("version", NEW)
+def test_the_stale_master_sequence_of_5_2_and_later(version):
+    found, logs = parse_dir(version)
+    assert compact(found, True) == [
+        ("controller_leader", 10, "namesrv-0", None, None, None, "controller n0 became leader"),
+        ("broker_inactive", 27, "namesrv-0", None, None, None,
+         "heartbeat expired: BrokerIdentityInfo{clusterName='DefaultCluster', brokerName='broker-a', brokerId=1}"),
+        ("controller_elect", 27, "namesrv-0", None, None, None, "elected broker id 2 master of broker-a"),
+        ("role_change", 29, "broker-a-0", 2, None, None, "to master"),
+        ("sync_state_set_confirmed", 29, "broker-a-0", None, None, None, "SyncStateSet [1, 2] -> [2] (from the controller)"),
+        ("ha_connection", 34, "broker-a-0", None, None, None, "AutoSwitchHAClient close connection with master 10.213.7.22:10912"),
+        ("master_elected", 35, "broker-a-0", 2, None, 5477495, "became master"),
+        ("sync_state_set_report_failed", 35, "broker-a-1", 1, None, None,
+         "report of SyncStateSet [1, 2] -> [1] to the controller failed (x2)"),
+        ("ha_connection", 35, "broker-a-1", None, None, None, "Read socket < 0"),
+        ("ha_error", 35, "broker-a-1", None, None, None, "processReadEvent error"),
+        ("sync_state_set_local", 35, "broker-a-1", None, None, None, "local SyncStateSet [1]"),
+        ("role_change", 40, "broker-a-1", 2, None, None, "to slave (broker id 1)"),
+        ("truncation", 40, "broker-a-1", 2, 7682278, 5477495, "log truncated from 7,682,278 to 5,477,495: 2,204,783 bytes"),
+    ]
+    # the trace lines under each failed report and one line of no known kind are counted, not parsed
+    assert (logs["broker-a-1.log"].lines, logs["broker-a-1.log"].matched, logs["broker-a-1.log"].unknown) == (8, 3, 5)
+    # "local epoch entries", "truncate dirty files" and its repeat by the HA client are all known
+    assert (logs["broker-a-1.store.log"].matched, logs["broker-a-1.store.log"].unknown) == (6, 0)
+    assert all(log.whole_seconds for log in logs.values())
+
+
+@pytest.mark.parametrize("version", OLD)
+def test_the_same_sequence_in_the_wording_of_5_0_and_5_1(version):
+    found, _ = parse_dir(version)
+    precise = version == "5.0.0"  # chaoskit's 5.0.x layout keeps milliseconds, in UTC
+    got = compact(found, not precise)
+    result = ("election for broker-a: RemotingCommand [code=0, language=JAVA, version=0, opaque=0, flag(B)=1, remark=null, "
+              "extFields={masterAddress=10.213.7.21:10911, masterEpoch=2, syncStateSetEpoch=3}, serializeTypeCurrentRPC=JSON]")
+    at = (lambda s, ms: s + ms / 1000) if precise else (lambda s, ms: s)
+    assert got == [
+        ("controller_leader", at(10, 5), "namesrv-0", None, None, None, "controller n0 became leader"),
+        ("broker_inactive", at(27, 550), "namesrv-0", None, None, None,
+         "heartbeat expired: BrokerAddrInfo [clusterName=DefaultCluster, brokerAddr=10.213.7.22:10911]"),
+        ("controller_elect", at(27, 560), "namesrv-0", 2, None, None, result[:len("election for broker-a: ") + 200]),
+        ("role_change", at(29, 412), "broker-a-0", 2, None, None, "to master"),
+        ("sync_state_set_confirmed", at(29, 415), "broker-a-0", None, None, None, "SyncStateSet [1, 2] -> [2] (from the controller)"),
+        ("ha_connection", at(34, 901), "broker-a-0", None, None, None, "AutoSwitchHAClient close connection with master 10.213.7.22:10912"),
+        ("master_elected", at(35, 20), "broker-a-0", 2, None, 5477495, "became master"),
+        *([("sync_state_set_report_failed", 35, "broker-a-1", 1, None, None,
+            "report of SyncStateSet [1, 2] -> [1] to the controller failed (x2)")] if not precise else []),
+        ("ha_connection", at(35, 30), "broker-a-1", None, None, None, "Read socket < 0"),
+        ("ha_error", at(35, 31), "broker-a-1", None, None, None, "processReadEvent error"),
+        *([("sync_state_set_report_failed", 35.04, "broker-a-1", 1, None, None,
+            "report of SyncStateSet [1, 2] -> [1] to the controller failed (x2)")] if precise else []),
+        ("role_change", at(40, 100), "broker-a-1", None, None, None, "to slave (broker id 1)"),
+        ("truncation", at(40, 350), "broker-a-1", None, None, 5477495, "log truncated (its previous end not logged)"),
+    ]
+    assert not any(e.kind == "sync_state_set_local" for e in found)  # 5.0/5.1 have no such line
+
+
+def test_lines_of_no_known_layout_are_counted_never_fatal():
+    lines = ["", "garbage \x00\xff", "2026-13-45 99:99:99 INFO t - Change ha to master success, newMasterEpoch:1, startOffset:0",
+             "\tat some.Trace(Trace.java:1)", "2026-12-03 08:00:00 INFO t - Change ha to master success, newMasterEpoch:x"]
+    parsed = events.parse("broker-a-0", lines, 8)
+    assert (parsed.events, parsed.lines, parsed.matched, parsed.unknown) == ((), 5, 0, 5)
+
+
+def test_a_truncation_that_cut_nothing_is_dropped():
+    lines = ["2026-12-03 08:00:00 INFO t - truncate dirty files to 100",
+             "2026-12-03 08:00:00 INFO t - no need to truncate files, truncate offset is 100, max physical offset is 100"]
+    parsed = events.parse("broker-a-0", lines, 8)
+    assert (parsed.events, parsed.matched) == ((), 2)
+
+
+def test_proxy_logs_get_no_patterns():
+    assert events.patterns_for("proxy-0") == ()
+    assert events.patterns_for("broker-a-2") is events.BROKER_PATTERNS
+    assert events.patterns_for("namesrv-1") is events.CONTROLLER_PATTERNS
+
+
+def test_log_line_times_follow_the_runs_offset():
+    line = logline.split("2026-12-03 08:18:29 INFO RoleChange - Begin to change to master", 8)
+    assert (line.ts, line.level, line.message, line.whole_seconds) == (T0 + 29, "INFO", "Begin to change to master", True)
+    line = logline.split("2026-12-03 00:18:29,412 WARN  [main] RocketmqStore - a - b", 0)
+    assert (line.ts, line.level, line.message, line.whole_seconds) == (T0 + 29.412, "WARN", "a - b", False)
+    assert logline.split("\tat x.y(Z.java:1)", 0) is None
+
+
+def test_repeats_collapse_only_within_their_interval():
+    e = [events.Event("ha_error", t, "broker-a-0", detail="transfer message to slave timeout, offset : 1, request acks: -1")
+         for t in (0.0, 1.0, 4.0, 20.0)]
+    assert [(x.ts, x.detail[-4:]) for x in events.collapse(e)] == [(0.0, "(x3)"), (20.0, ": -1")]
+
+
+def test_lines_recorded_from_a_5_5_0_run():
+    T = calendar.timegm((2026, 12, 7, 1, 32, 0))  # 09:32:00 GMT+8
+    logs = {}
+    for path in sorted((DATA / "5.5.0-recorded").glob("*.log")):
+        with path.open() as f:
+            logs[path.stem] = events.parse(path.stem, f, 8)
+    got = [(e.kind, e.ts - T, e.broker, e.epoch, e.detail) for e in events.merge(logs.values())]
+    assert got == [
+        ("controller_leader", 6, "namesrv-2", None, "controller n2 became leader"),
+        ("controller_elect", 7, "namesrv-2", None, "elected broker id 1 master of broker-a"),
+        ("role_change", 7, "broker-a-1", 1, "to master"),
+        ("sync_state_set_confirmed", 7, "broker-a-1", None, "SyncStateSet [] -> [1] (from the controller)"),
+        ("role_change", 8, "broker-a-0", 1, "to slave (broker id 2)"),
+        ("sync_state_set_confirmed", 14, "broker-a-1", None, "SyncStateSet [1] -> [1, 2] (from the controller)"),
+        ("controller_elect", 40, "namesrv-2", None, "elected broker id 2 master of broker-a"),
+        ("controller_elect", 40, "namesrv-2", None,
+         "election for broker-a: RemotingCommand [code=0, language=JAVA, version=513, opaque=519, flag(B)=1, remark=null, "
+         "extFields=null, serializeTypeCurrentRPC=JSON]"),
+        ("role_change", 40, "broker-a-0", 2, "to master"),
+        ("sync_state_set_confirmed", 40, "broker-a-0", None, "SyncStateSet [] -> [2] (from the controller)"),
+        ("role_change", 70, "broker-a-1", 2, "to slave (broker id 1)"),
+        ("sync_state_set_confirmed", 75, "broker-a-0", None, "SyncStateSet [2] -> [1, 2] (from the controller)"),
+    ]
+    assert {k: (v.lines, v.matched) for k, v in logs.items()} == {
+        "broker-a-0": (7, 4), "broker-a-1": (7, 4), "namesrv-2": (8, 4)}
+
+
+def test_every_kind_a_pattern_yields_is_documented():
+    doc = (Path(__file__).parents[1] / "docs" / "diagnosis.md").read_text()
+    produced = {kind for kind, _, _ in events.BROKER_PATTERNS + events.CONTROLLER_PATTERNS}
+    assert produced == set(events.KINDS)
+    assert [k for k in events.KINDS if f"| `{k}` |" not in doc] == []

@@ -22,3 +22,4 @@ from chaoskit.commands import faults as _faults; main.add_command(_faults.comman
 from chaoskit.commands import heal as _heal; main.add_command(_heal.command, "heal")  # noqa: E402
 from chaoskit.commands import check as _check; main.add_command(_check.command, "check")  # noqa: E402
 from chaoskit.commands import run as _run; main.add_command(_run.command, "run")  # noqa: E402
+from chaoskit.commands import audit as _audit; main.add_command(_audit.command, "audit")  # noqa: E402

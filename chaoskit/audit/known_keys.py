@@ -84,7 +84,9 @@ def from_classes(version: str, by_class: dict[str, dict[str, list[str]]]) -> Kno
 
 def load(version: str) -> KnownKeys:
     """The release's known keys, from the cache or read from its jars (then cached)."""
-    from chaoskit.cluster.image import cache_dir  # the cache the image build fills with the jars
+    from chaoskit.cluster.image import (
+        cache_dir,  # the cache the image build fills with the jars
+    )
 
     cached = cache_dir() / "audit" / f"known-keys-{version}.json"
     if not cached.is_file():
@@ -108,7 +110,7 @@ def _reflect(jars: Path) -> dict[str, dict[str, list[str]]]:
         raise KeysUnavailable("no java on PATH: the known keys are read from the release's classes")
     classes = sorted({c for cs in ROLE_CLASSES.values() for c in cs})
     proc = subprocess.run(["java", "-cp", f"{jars}/*", str(_PROGRAM), *classes],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         raise KeysUnavailable(f"reading the configuration classes failed: {tail[0]}")

@@ -98,14 +98,14 @@ def controllers_agree(nodes: list[Node]) -> Iterator[Finding]:
         yield finding("warn", first, "controllerDLegerPeers", f"{len(peers)} controller peer(s): a DLedger majority of "
                       f"{len(peers) // 2 + 1} survives no loss, and without a controller no master is elected",
                       "run 3 controllers (or 5) and list them all in controllerDLegerPeers")
-    for peer_id in peers:
+    for peer_id, addr in peers.items():
         if peer_id in files and peer_id not in running:
             node = next(n for n in controllers if n.value("controllerDLegerSelfId") == peer_id)
             yield finding("error", node, "enableControllerInNamesrv", f"controller {peer_id} is a peer but this file does"
                           " not start it: the group runs without a spare, and one more loss stops every election",
                           "set enableControllerInNamesrv=true (exactly; nothing after the value)")
         elif peer_id not in files:
-            yield finding("info", first, "controllerDLegerPeers", f"peer {peer_id} ({peers[peer_id]}) has no file "
+            yield finding("info", first, "controllerDLegerPeers", f"peer {peer_id} ({addr}) has no file "
                           "among those audited: it is not checked", "audit every controller's file together")
 
 

@@ -46,7 +46,9 @@ def apply(value: str, types: frozenset[str]) -> Applied:
     if kind in _LIMITS:
         if _WHOLE.match(value) and -_LIMITS[kind] <= int(value) < _LIMITS[kind]:
             return Applied(str(int(value)), None)
-        why = "trailing spaces" if _WHOLE.match(java_trim(value)) else f"not a whole {kind}"
+        trimmed = java_trim(value)
+        why = ("trailing spaces" if trimmed != value and _WHOLE.match(trimmed)
+               else f"out of {kind} range" if _WHOLE.match(value) else "not a whole number")
         return Applied(None, f"'{value}' ({why}) fails {kind} parsing, which RocketMQ swallows: the default stays")
     try:
         return Applied(repr(float(java_trim(value))), None)

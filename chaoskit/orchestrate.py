@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chaoskit import checker, runstore
+from chaoskit.audit import run_audit
 from chaoskit.cluster import compose, engine, lifecycle, node_errors, ready
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.cluster.spec import state_dir
@@ -96,6 +97,8 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
 
     say(f"run {scenario.name} -> {run_dir}")
     (run_dir / "scenario.toml").write_text(scenario.path.read_text())
+    if scenario.user_config is not None:
+        say(f"the cluster runs your files; what Docker changes: {run_audit.write_rewrites(run_dir, scenario.user_config.rewrites)}")
     if scenario.plan is not None:
         (run_dir / "plan.json").write_text(scenario.plan.to_json())
         say("fault plan:\n" + plan_mod.describe(scenario.plan))
@@ -134,6 +137,7 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
         _node_errors(client, say, writer)
         writer.close()
         runstore.collect_node_files(client, run_dir, state_dir() / "data")
+        audit_errors = [f for f in run_audit.audit_run(run_dir, scenario.cluster.version) if f.severity == "error"]
         results, _ = checker.write_results(run_dir)
         _report(run_dir, say)
         if not keep_cluster:
@@ -143,7 +147,8 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
     expected_met = None if scenario.expected_verdict is None else VERDICT_WORDS[verdict] == scenario.expected_verdict
     say(f"verdict: {VERDICT_WORDS[verdict].upper()} ({results.get('reason', '')})"
         + ("" if expected_met is None else f"; expected {scenario.expected_verdict}: "
-           + ("met" if expected_met else "NOT met")))
+           + ("met" if expected_met else "NOT met"))
+        + "".join(f"\naudit error: {f.file}:{f.line or ''} {f.message}" for f in audit_errors))
     return RunResult(run_dir, verdict, results.get("reason", ""), expected_met)
 
 
@@ -251,8 +256,10 @@ def _scenario_meta(writer: LedgerWriter, scenario: Scenario) -> None:
         "expected_verdict": scenario.expected_verdict or "",
         "rocketmq_version": spec.version,
         "replicas": spec.replicas,
-        "broker_config": json.dumps({"allAckInSyncStateSet": "true", **spec.overrides.get("broker", {})}),
+        "broker_config": json.dumps({"allAckInSyncStateSet": "true", **spec.node_overrides.get("broker-a-0", {}),
+                                     **spec.overrides.get("broker", {})}),
         "controller_config": json.dumps({"enableControllerInNamesrv": "true", "controllers": 3,
+                                         **spec.node_overrides.get("namesrv-0", {}),
                                          **spec.overrides.get("controller", {})}),
         "workload": json.dumps([asdict(w) for w in scenario.workloads]),
         "fault_plan": scenario.plan.to_json() if scenario.plan else "[]",

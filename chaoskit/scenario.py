@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chaoskit.cluster import user_config
 from chaoskit.cluster.spec import REPO, ClusterSpec
 from chaoskit.errors import UsageError
 from faults import plan as plan_mod
@@ -23,7 +25,7 @@ SCENARIO_DIR = REPO / "scenarios"
 VERDICTS = {"pass": True, "fail": False}
 
 _TOP = {"description", "expected_verdict", "cluster", "run", "workloads", "faults"}
-_CLUSTER = {"rocketmq_version", "replicas", "broker", "controller", "proxy"}
+_CLUSTER = {"rocketmq_version", "replicas", "broker", "controller", "proxy", "config"}
 _RUN = {"duration", "seed", "recovery_timeout", "warmup"}
 _FAULTS = {"kinds", "targets", "interval", "fault_duration", "steps"}
 _STEP = {"start", "duration", "fault", "target", "params"}
@@ -42,6 +44,7 @@ class Overrides:
     rocketmq_version: str | None = None
     replicas: int | None = None
     sets: tuple[str, ...] = ()
+    config: str | None = None          # a folder (or file) of the user's own RocketMQ files
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Scenario:
     seed: int
     recovery_timeout: float
     warmup: float
+    user_config: user_config.UserConfig | None = None  # the cluster runs the user's own files (--config)
 
 
 def resolve_path(name_or_path: str) -> Path:
@@ -107,7 +111,13 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         version=overrides.rocketmq_version or cluster.get("rocketmq_version", ClusterSpec.version),
         replicas=overrides.replicas if overrides.replicas is not None else cluster.get("replicas", 2),
         overrides={r: p for r, p in props.items() if p},
-    ).with_set(list(overrides.sets))
+    )
+    users = _user_config(overrides.config, cluster.get("config"), path, spec.version)
+    if users is not None:  # the files replace the scenario's property tables; --set still applies
+        if overrides.replicas is not None and overrides.replicas != users.replicas:
+            raise UsageError(f"--replicas {overrides.replicas}, but the --config files have {users.replicas} brokers")
+        spec = dataclasses.replace(spec, replicas=users.replicas, overrides={}, node_overrides=users.nodes)
+    spec = spec.with_set(list(overrides.sets))
 
     workloads = _workloads(data.get("workloads", []), duration, overrides.rate, where)
     plan = _plan(faults, duration, seed, overrides, where)
@@ -115,8 +125,18 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         name=path.stem, path=path, description=str(data.get("description", "")), expected_verdict=expected,
         cluster=spec, workloads=workloads, plan=plan, duration=duration, seed=seed,
         recovery_timeout=_number(run.get("recovery_timeout", 180), "recovery_timeout", where, minimum=1),
-        warmup=_number(run.get("warmup", 0), "warmup", where, minimum=0),
+        warmup=_number(run.get("warmup", 0), "warmup", where, minimum=0), user_config=users,
     )
+
+
+def _user_config(option: str | None, key: Any, scenario_path: Path, version: str) -> user_config.UserConfig | None:
+    """The user's files (--config, else [cluster] config, relative to the scenario file) mapped onto the cluster."""
+    if option is None and key is None:
+        return None
+    if option is None and not isinstance(key, str):
+        raise UsageError(f"{scenario_path.name} [cluster]: config must be a path")
+    path = Path(option) if option is not None else scenario_path.parent / key
+    return user_config.load(path, version, os.environ)
 
 
 def _workloads(items: Any, duration: float, total_rate: float | None, where: str) -> tuple[WorkloadSpec, ...]:

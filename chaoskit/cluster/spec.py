@@ -1,6 +1,7 @@
 """What cluster to run: version, replicas, per-role property overrides (pure data)."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from chaoskit.cluster.image import DEFAULT_VERSION, check_version
 from chaoskit.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = REPO / "docker-compose.yml"
 ROLES = ("broker", "controller", "proxy")
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
@@ -26,6 +28,8 @@ class ClusterSpec:
     # role -> {property: value}; "controller" lands in the NameServers' file,
     # which holds the embedded controllers' settings.
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+    # node -> properties from the user's own files (`run --config`), rendered before the role overrides.
+    node_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_version(self.version)
@@ -37,6 +41,10 @@ class ClusterSpec:
             for key, value in props.items():
                 if not _KEY_RE.match(key) or "\n" in str(value):
                     raise UsageError(f"bad {role} property '{key}={value}'")
+        for node, props in self.node_overrides.items():
+            for key, value in props.items():
+                if "\n" in key + value or "=" in key:
+                    raise UsageError(f"bad {node} property '{key}={value}'")
 
     @property
     def brokers(self) -> list[str]:
@@ -50,4 +58,4 @@ class ClusterSpec:
             if not m:
                 raise UsageError(f"bad --set '{item}': expected broker.KEY=VALUE or controller.KEY=VALUE")
             merged.setdefault(m.group(1), {})[m.group(2)] = m.group(3)
-        return ClusterSpec(self.version, self.replicas, merged)
+        return dataclasses.replace(self, overrides=merged)

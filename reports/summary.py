@@ -35,7 +35,7 @@ def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_nam
         lines += [f"Expected verdict: {escape(expected)}, {met}.", ""]
     audit = config_audit or ConfigAudit()
     for f in audit.errors:
-        lines += [f"- ❌ configuration audit error: `{escape(f['file'])}:{f['line'] or ''}` {escape(f['message'])}"]
+        lines += [f"- ❌ configuration audit error: {escape(f['file'])}:{f['line'] or ''} {escape(f['message'])}"]
     if audit.present:
         tally = ", ".join(f"{sum(f.get('severity') == s for f in audit.findings)} {s}" for s in ("error", "warn", "info"))
         lines += [""] * bool(audit.errors) + [f"Configuration audit (`audit.json`): {tally}"

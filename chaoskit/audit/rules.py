@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from chaoskit.audit.model import Finding
-from chaoskit.audit.topology import DEFAULT_STORE, Node, split_addrs
-from chaoskit.audit.values import apply
+from chaoskit.audit.topology import DEFAULT_STORE, NAMESRV_PORT, Node, split_addrs
+from chaoskit.audit.values import apply, java_trim
 
 Rule = Callable[[list[Node]], Iterator[Finding]]
 # Keys whose disagreement between replicas of one group changes what an acknowledgement means
@@ -36,9 +36,11 @@ def values_as_written(nodes: list[Node]) -> Iterator[Finding]:
                 continue
             problem = apply(entry.value, types).problem
             if problem:
+                trimmed = java_trim(entry.value)
+                fix = (f"write {entry.key}={trimmed}, with nothing after the value" if trimmed != entry.value
+                       else f"write a value RocketMQ parses as {'/'.join(sorted(types))}")
                 yield finding("error", node, entry.key, f"{entry.key}: {problem}; the file says one thing and "
-                              "RocketMQ runs another", f"write {entry.key}={entry.value.strip()} with nothing after "
-                              "the value")
+                              "RocketMQ runs another", fix)
 
 
 def unknown_keys(nodes: list[Node]) -> Iterator[Finding]:
@@ -118,7 +120,7 @@ def _controller_addrs(nodes: list[Node]) -> list[str]:
 
 def _namesrv_addrs(nodes: list[Node]) -> list[tuple[str | None, int]]:
     """(host or None when the file does not say, port) of every NameServer."""
-    return [(n.host, n.int_value("listenPort", 9876)) for n in nodes if n.role == "namesrv"]
+    return [(n.host, n.int_value("listenPort", NAMESRV_PORT)) for n in nodes if n.role == "namesrv"]
 
 
 def brokers_reach_all(nodes: list[Node]) -> Iterator[Finding]:

@@ -30,14 +30,18 @@ from chaoskit.audit.deployment import read_files
 from chaoskit.audit.known_keys import KeysUnavailable, KnownKeys
 from chaoskit.audit.model import ConfigFile
 from chaoskit.audit.read import BadInput
-from chaoskit.audit.topology import Node, norm_addr, parse_peers, split_addrs
+from chaoskit.audit.topology import (
+    NAMESRV_PORT,
+    Node,
+    norm_addr,
+    parse_peers,
+    split_addrs,
+)
 from chaoskit.cluster.spec import COMPOSE_FILE
 from chaoskit.errors import UsageError
 
 NAMESRVS = ("namesrv-0", "namesrv-1", "namesrv-2")
-NAMESRV_PORT, CONTROLLER_PORT, BROKER_PORT, HA_PORT = 9876, 9878, 10911, 10912
-BROKER_NAME, CLUSTER_NAME = "broker-a", "chaoskit"   # chaoskit.cluster.roles / topics address these
-STORE = "/data/store"
+BROKER = "broker-a"   # the group's nodes are broker-a-0, -1, -2
 # A durability key the Docker cluster sets which RocketMQ (5.5.0 MessageStoreConfig) defaults otherwise.
 ROCKETMQ_DEFAULTS = {"broker": {"allAckInSyncStateSet": "false"}}
 
@@ -117,7 +121,7 @@ def map_files(files: list[ConfigFile], known: KnownKeys, compose: dict[str, Comp
     for i, node in enumerate(namesrvs):
         mapper.namesrv(node, NAMESRVS[i])
     for i, node in enumerate(sorted(brokers, key=lambda n: n.file.name)):
-        mapper.broker(node, f"{BROKER_NAME}-{i}", own_namesrvs=bool(namesrvs))
+        mapper.broker(node, f"{BROKER}-{i}", own_namesrvs=bool(namesrvs))
     for node in by_role["proxy"]:
         mapper.proxy(node, own_namesrvs=bool(namesrvs))
     return UserConfig(len(brokers), mapper.nodes, tuple(mapper.rewrites))
@@ -147,60 +151,71 @@ def _order_namesrvs(namesrvs: list[Node]) -> list[Node]:
 
 
 class _Mapper:
+    """Builds each node's properties; what Docker must own takes the compose file's value for that node."""
+
     def __init__(self, compose: dict[str, ComposeNode]) -> None:
         self.compose = compose
         self.nodes: dict[str, dict[str, str]] = {}
         self.rewrites: list[Rewrite] = []
         self.addrs: dict[str, str] = {}       # a file's address (host:port, or :port when no host) -> Docker's
+        self.peer_addrs: dict[str, str] = {}  # a controller peer id -> its Docker DLedger address
+        docker_peers = parse_peers(compose[NAMESRVS[0]].env["controllerDLegerPeers"])
+        self.controllers = [p.addr for p in docker_peers]
+        self.namesrvs = [f"{compose[n].ip}:{compose[n].env['listenPort']}" for n in NAMESRVS]
 
-    def ip(self, node: str) -> str:
-        return self.compose[node].ip
+    def docker(self, node: str, key: str, why: str) -> tuple[str, str]:
+        return self.compose[node].env[key], why
 
     def learn_namesrv(self, node: Node, i: int) -> None:
-        ip = self.ip(NAMESRVS[i])
         port = node.int_value("listenPort", NAMESRV_PORT)
-        self.addrs[f"{node.host}:{port}" if node.host else f":{port}"] = f"{ip}:{NAMESRV_PORT}"
+        self.addrs[f"{node.host}:{port}" if node.host else f":{port}"] = self.namesrvs[i]
         me = node.self_peer
         if me:
-            self.addrs[me.addr] = f"{ip}:{CONTROLLER_PORT}"
+            self.addrs[me.addr] = self.peer_addrs[me.id] = self.controllers[i]
 
     def namesrv(self, node: Node, name: str) -> None:
-        peers = ";".join(f"{p.id}-{self.addrs[p.addr]}" for p in node.peers)
-        fixed = {"listenPort": (str(NAMESRV_PORT), "the harness reaches every NameServer on 9876"),
-                 "controllerDLegerPeers": (peers, "each controller at its NameServer's address on the cluster network"),
-                 "controllerStorePath": ("/data/controller", "the node's store lives on its /data mount")}
+        unknown = [p.id for p in node.peers if p.id not in self.peer_addrs]
+        if unknown:
+            raise UsageError(f"{node.file.name}: controllerDLegerPeers names {', '.join(unknown)}, the selfId of no "
+                             "NameServer file")
+        peers = ";".join(f"{p.id}-{self.peer_addrs[p.id]}" for p in node.peers)
+        fixed = {"listenPort": self.docker(name, "listenPort", "the harness reaches NameServers there"),
+                 "controllerDLegerPeers": (peers, "each controller (the same ids) at its node's address"),
+                 "controllerStorePath": self.docker(name, "controllerStorePath", "the node's store is on its /data mount")}
         self.emit(node, name, fixed)
 
     def broker(self, node: Node, name: str, own_namesrvs: bool) -> None:
-        fixed = {"brokerName": (BROKER_NAME, "the harness's readiness, topics and roles address this group as broker-a"),
-                 "brokerClusterName": (CLUSTER_NAME, "the harness creates its topics in cluster chaoskit"),
-                 "brokerIP1": (self.ip(name), "the node's address on the cluster network"),
-                 "listenPort": (str(BROKER_PORT), "the harness reaches brokers on 10911"),
-                 "haListenPort": (str(HA_PORT), "the Docker cluster's HA port (listenPort+1)"),
-                 "storePathRootDir": (STORE, "the node's store lives on its /data mount")}
+        fixed = {"brokerName": self.docker(name, "brokerName", "the harness's readiness, topics and role lookup "
+                                           "address the group by this name"),
+                 "brokerClusterName": self.docker(name, "brokerClusterName", "the harness creates its topics in "
+                                                  "this cluster"),
+                 "brokerIP1": self.docker(name, "brokerIP1", "the node's address on the cluster network"),
+                 "listenPort": self.docker(name, "listenPort", "the harness reaches brokers there"),
+                 "haListenPort": self.docker(name, "haListenPort", "the Docker cluster's HA port (listenPort+1)")}
+        store = self.compose[name].env["storePathRootDir"]
         for key in node.file.values:
-            if key.startswith("storePath") and key != "storePathRootDir":
+            if key.startswith("storePath"):
                 leaf = (node.value(key) or "").rstrip("/").rsplit("/", 1)[-1] or key
-                fixed[key] = (f"{STORE}/{leaf}", "the node's store lives on its /data mount")
-        fixed.update(self.addr_list(node, "namesrvAddr", NAMESRV_PORT, own_namesrvs))
-        fixed.update(self.addr_list(node, "controllerAddr", CONTROLLER_PORT, own_namesrvs))
+                fixed[key] = (store if key == "storePathRootDir" else f"{store}/{leaf}",
+                              "the node's store is on its /data mount")
+        fixed.update(self.addr_list(node, "namesrvAddr", self.namesrvs, own_namesrvs))
+        fixed.update(self.addr_list(node, "controllerAddr", self.controllers, own_namesrvs))
         self.emit(node, name, fixed, defaults=ROCKETMQ_DEFAULTS["broker"])
 
     def proxy(self, node: Node, own_namesrvs: bool) -> None:
         if (node.value("proxyMode") or "cluster").lower() != "cluster":
             raise UsageError(f"{node.file.name}: proxyMode {node.value('proxyMode')}: the Docker cluster runs the proxy "
                              "in cluster mode")
-        fixed = {"rocketMQClusterName": (CLUSTER_NAME, "the brokers' cluster, renamed chaoskit"),
-                 "grpcServerPort": ("8081", "the workloads reach the proxy's gRPC on 8081"),
-                 "remotingListenPort": ("8080", "the Docker cluster's proxy remoting port")}
-        fixed.update(self.addr_list(node, "namesrvAddr", NAMESRV_PORT, own_namesrvs))
+        fixed = {"rocketMQClusterName": self.docker("proxy", "rocketMQClusterName", "the brokers' cluster, renamed"),
+                 "grpcServerPort": self.docker("proxy", "grpcServerPort", "the workloads reach the proxy there"),
+                 "remotingListenPort": self.docker("proxy", "remotingListenPort", "the Docker cluster's proxy port")}
+        fixed.update(self.addr_list(node, "namesrvAddr", self.namesrvs, own_namesrvs))
         self.emit(node, "proxy", fixed)
 
-    def addr_list(self, node: Node, key: str, port: int, own_namesrvs: bool) -> dict[str, tuple[str, str]]:
+    def addr_list(self, node: Node, key: str, docker_all: list[str], own_namesrvs: bool) -> dict[str, tuple[str, str]]:
         """An address list translated node by node (the files' coverage kept), or all three when no NameServer file."""
-        docker_all = ";".join(f"{self.ip(n)}:{port}" for n in NAMESRVS)
         if not own_namesrvs:
-            return {key: (docker_all, "no NameServer file: the Docker cluster's 3 NameServers+controllers")}
+            return {key: (";".join(docker_all), "no NameServer file: the Docker cluster's 3 NameServers+controllers")}
         named = split_addrs(node.value(key))
         if not named:
             return {}

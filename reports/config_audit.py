@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-AUDIT_FILE, REWRITES_FILE = "audit.json", "rewrites.json"  # written by chaoskit.audit.run_audit
+from chaoskit.audit.run_audit import AUDIT_FILE, REWRITES_FILE
 
 
 @dataclass(frozen=True)

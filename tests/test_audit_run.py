@@ -74,3 +74,23 @@ def test_rewrites_reach_the_summary(tmp_path: Path, exists: bool) -> None:
         assert f"your files ran with {len(audit.rewrites)} rewrite(s) (`rewrites.json`)" in md
     else:
         assert not audit.present and "Configuration audit" not in md
+
+
+def test_report_html_shows_the_audit_and_rewrites_escaped(tmp_path: Path) -> None:
+    from test_report_html import _parse
+    from test_report_run import make_run
+
+    from reports import render_all
+
+    run_dir = make_run(tmp_path, "pass")
+    write_rewrites(run_dir, load(DATA / "corrected", "5.5.0").rewrites)
+    audit_run(rendered(run_dir, {"allAckInSyncStateSet": "false", "<script>x": "1"}), "5.5.0")
+    page = _parse(render_all(run_dir)["html"].read_text())
+    text = " ".join(" ".join(page.text).split())
+    assert ("configuration audit error: config/broker-a-0/broker.properties:19 allAckInSyncStateSet is not true"
+            in text)
+    assert "no broker configuration class of RocketMQ 5.5.0 has '<script>x'" in text   # shown as text
+    assert ("script", {}) not in page.tags
+    assert "Your files, as the Docker cluster ran them" in text
+    assert "listenPort 30921 10911 the harness reaches brokers there" in text
+    assert [a.get("id") for t, a in page.tags if t == "ul" and a.get("id")] == ["audit-errors"]

@@ -210,3 +210,17 @@ def test_known_keys_group_classes_by_role() -> None:
     assert keys.keys("broker") == ["brokerName", "listenPort", "rmqAddressServerDomain", "rmqAddressServerSubGroup"]
     assert keys.keys("namesrv") == ["listenPort"] and keys.keys("proxy") == []
     assert keys.types("broker", "listenPort") == frozenset({"int"})
+
+
+def test_standalone_controllers_on_one_host_bind_only_their_peer_ports(tmp_path: Path) -> None:
+    peers = "n0-127.0.0.1:9878;n1-127.0.0.1:9868;n2-127.0.0.1:9858"
+    files = {k: edit(v, "namesrvAddr", "127.0.0.1:9876") for k, v in corrected().items() if k.startswith("broker")}
+    for i in range(3):   # as RocketMQ's distribution/conf/controller/cluster-3n-independent/controller-n*.conf
+        files[f"controller-n{i}.conf"] = f"controllerDLegerGroup = group1\ncontrollerDLegerPeers = {peers}\n" \
+                                         f"controllerDLegerSelfId = n{i}\n"
+    assert findings(tmp_path, files) == set()   # no clash on ControllerStartup's listenPort 19876
+    files["controller-n2.conf"] = files["controller-n2.conf"].replace("n2-127.0.0.1:9858", "n2-127.0.0.1:9868")
+    got = [f for f in audit(read_files([_write(tmp_path, files)]), VERSION) if Path(f.file).name == "controller-n2.conf"]
+    assert sorted(f.message.split(":")[0] for f in got) == [
+        "DLedger controller port 9868 is also controller-n1.conf's DLedger controller port, on the same host (127.0.0.1)",
+        "controllerDLegerPeers differs from controller-n0.conf's"]

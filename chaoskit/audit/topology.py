@@ -2,7 +2,10 @@
 
 Defaults and arithmetic (5.5.0 sources):
 - NameServer port 9876 unless listenPort (NamesrvStartup: nettyServerConfig.setListenPort(9876)
-  before the file is applied); a standalone controller 19876 (ControllerStartup).
+  before the file is applied). A DLedger controller, embedded or standalone, listens on its
+  own peer address only: DLedgerRpcNettyService (dledger 0.3.2, which 5.5.0 ships) sets the
+  NettyServerConfig it is given to that port, so a standalone controller's listenPort
+  (ControllerStartup's 19876) binds nothing.
 - Broker port 10911 unless listenPort (BrokerStartup.configFileToConfigContext); its fast
   remoting server listens on listenPort - 2 (BrokerController.initializeRemotingServer); its
   HA port is haListenPort, which configFileToConfigContext first sets to 0, and
@@ -23,7 +26,7 @@ from chaoskit.audit.model import ConfigFile
 from chaoskit.audit.values import apply
 
 LOOPBACK = "127.0.0.1"
-NAMESRV_PORT, CONTROLLER_PORT, BROKER_PORT = 9876, 19876, 10911
+NAMESRV_PORT, BROKER_PORT = 9876, 10911
 DEFAULT_STORE = "${user.home}/store"
 
 
@@ -122,14 +125,11 @@ class Node:
             return [(listen, "remoting", "listenPort"), (listen - 2, "fast remoting (listenPort-2)", "listenPort"),
                     (ha if ha > 0 else listen + 1, "HA" if ha > 0 else "HA (listenPort+1)",
                      "haListenPort" if ha > 0 else "listenPort")]
-        if self.role in ("namesrv", "controller"):
-            default = NAMESRV_PORT if self.role == "namesrv" else CONTROLLER_PORT
-            found = [(self.int_value("listenPort", default), self.role, "listenPort")]
-            me = self.self_peer
-            if self.runs_controller and me:
-                found.append((int(me.addr.rpartition(":")[2]), "DLedger controller", "controllerDLegerPeers"))
-            return found
-        return []
+        found = [(self.int_value("listenPort", NAMESRV_PORT), "namesrv", "listenPort")] if self.role == "namesrv" else []
+        me = self.self_peer
+        if self.runs_controller and me and (self.value("controllerType") or "DLedger") == "DLedger":
+            found.append((int(me.addr.rpartition(":")[2]), "DLedger controller", "controllerDLegerPeers"))
+        return found
 
     def store_paths(self) -> list[tuple[str, str]]:
         """(path, key) of a broker's store root and commit log (a default path keyed as such)."""

@@ -24,6 +24,7 @@ command -v docker-compose >/dev/null || need+=(docker-compose)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v iptables >/dev/null || need+=(iptables)
 command -v mvn >/dev/null || need+=(maven)
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)  # `chaoskit audit` reads a release's config classes with java (source launcher)
 command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"

@@ -30,7 +30,9 @@ command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 |
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v iptables >/dev/null || need+=(iptables)
 command -v mvn >/dev/null || need+=(maven)
-command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+# A full JDK (it has the runtime): the remoting client runs on it, and `chaoskit audit` reads a
+# release's config classes with java's source launcher, which needs the compiler.
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"

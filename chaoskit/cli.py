@@ -29,3 +29,4 @@ from chaoskit.commands import run as _run; main.add_command(_run.command, "run")
 from chaoskit.commands import replay as _replay; main.add_command(_replay.command, "replay")  # noqa: E402
 from chaoskit.commands import shrink as _shrink; main.add_command(_shrink.command, "shrink")  # noqa: E402
 from chaoskit.commands import bundle as _bundle; main.add_command(_bundle.command, "bundle")  # noqa: E402
+from chaoskit.commands import audit as _audit; main.add_command(_audit.command, "audit")  # noqa: E402

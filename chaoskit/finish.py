@@ -1,7 +1,7 @@
 """The end of a run: one guarded sequence of steps, each run and recorded whatever came before.
 
     heal -> node-error scan -> completeness -> close ledger -> collect node logs
-    -> check -> diagnosis -> report -> teardown
+    -> audit of the configs the nodes ran -> check -> diagnosis -> report -> teardown
 
 Logs are collected before the check and the report because the report quotes
 them. Each step's outcome goes to `end.json` in the run directory (and a
@@ -36,8 +36,10 @@ class EndActions:
 
 
 def finish(run_dir: Path, writer: LedgerWriter, facts: completeness.Facts, actions: EndActions,
-           say: Callable[[str], None]) -> dict[str, Any]:
-    """Run the end sequence; returns the checker's results (verdict unknown if the check itself failed)."""
+           say: Callable[[str], None], audit: Callable[[], object] | None = None) -> dict[str, Any]:
+    """Run the end sequence; returns the checker's results (verdict unknown if the check itself failed).
+
+    `audit` audits the collected configs (audit.json, which the report shows)."""
     sequence = Sequence(run_dir / RECORD, say)
     found: dict[str, Any] = {}
 
@@ -63,6 +65,7 @@ def finish(run_dir: Path, writer: LedgerWriter, facts: completeness.Facts, actio
         Step("completeness", decide),
         Step("close ledger", writer.close),
         Step("collect logs", lambda: actions.collect_logs(run_dir)),
+        *([Step("audit", audit)] if audit is not None else []),
         Step("check", lambda: found.update(checker.write_results(run_dir)[0])),
         Step("diagnosis", lambda: say(diagnosis.run_step(run_dir))),   # reads the logs collected above
         Step("report", report),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chaoskit import main_phase, runstore
+from chaoskit.audit import run_audit
 from chaoskit.cluster import compose, engine, lifecycle, node_errors
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.completeness import Facts
@@ -66,6 +67,8 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
 
     say(f"run {scenario.name} -> {run_dir}")
     (run_dir / "scenario.toml").write_text(scenario.path.read_text())
+    if scenario.user_config is not None:
+        say(f"the cluster runs your files; what Docker changes: {run_audit.write_rewrites(run_dir, scenario.user_config.rewrites)}")
     if scenario.plan is not None:
         (run_dir / "plan.json").write_text(scenario.plan.to_json())
         say("fault plan:\n" + plan_mod.describe(scenario.plan))
@@ -102,14 +105,18 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
         facts.failure = f"harness error: {exc}"
     finally:
         stop.set()
+        audit_errors: list = []
         results = finish(run_dir, writer, facts, EndActions(
             heal=lambda: heal.after_run(client, executors[0] if executors else None, say),
             node_errors=lambda: node_errors.fatal_errors(client, list_nodes(client)),
             collect_logs=lambda d: runstore.collect_node_files(client, d, state_dir() / "data"),
-            teardown=None if keep_cluster else compose.down), say)
+            teardown=None if keep_cluster else compose.down), say,
+            audit=lambda: audit_errors.extend(f for f in run_audit.audit_run(run_dir, scenario.cluster.version)
+                                              if f.severity == "error"))
     verdict = results["valid"]
     expected_met = None if scenario.expected_verdict is None else VERDICT_WORDS[verdict] == scenario.expected_verdict
     say(f"verdict: {VERDICT_WORDS[verdict].upper()} ({results.get('reason', '')})"
         + ("" if expected_met is None else f"; expected {scenario.expected_verdict}: "
-           + ("met" if expected_met else "NOT met")))
+           + ("met" if expected_met else "NOT met"))
+        + "".join(f"\naudit error: {f.file}:{f.line or ''} {f.message}" for f in audit_errors))
     return RunResult(run_dir, verdict, results.get("reason", ""), expected_met)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomllib
 
+from chaoskit.cluster import user_config
 from chaoskit.cluster.spec import DEFAULT_ACCESS, ClusterSpec
 from chaoskit.errors import UsageError
 from chaoskit.paths import SCENARIO_DIR
@@ -24,14 +26,14 @@ from workloads.spec import WorkloadSpec
 VERDICTS = {"pass": True, "fail": False}
 
 _TOP = {"description", "expected_verdict", "cluster", "run", "workloads", "faults"}
-_CLUSTER = {"rocketmq_version", "replicas", "access", "broker", "controller", "proxy"}
+_CLUSTER = {"rocketmq_version", "replicas", "access", "broker", "controller", "proxy", "config"}
 _RUN = {"duration", "seed", "recovery_timeout", "warmup"}
 _FAULTS = {"kinds", "targets", "interval", "fault_duration", "steps"}
 _STEP = {"start", "duration", "fault", "target", "params"}
 _WORKLOAD = {f.name for f in dataclasses.fields(WorkloadSpec)} - {"duration"}
 # Workload keys of the gRPC consumers (SimpleConsumer/PushConsumer of the Python client): the
 # remoting workload always consumes with the Java client's push consumer.
-_PROXY_ONLY_WORKLOAD = {"consumer", "invisible_duration"}
+PROXY_ONLY_WORKLOAD_KEYS = {"consumer", "invisible_duration"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Overrides:
     replicas: int | None = None
     sets: tuple[str, ...] = ()
     access: str | None = None          # remoting | proxy
+    config: str | None = None          # a folder (or file) of the user's own RocketMQ files
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Scenario:
     seed: int
     recovery_timeout: float
     warmup: float
+    user_config: user_config.UserConfig | None = None  # the cluster runs the user's own files (--config)
 
 
 def resolve_path(name_or_path: str) -> Path:
@@ -113,11 +117,17 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         replicas=overrides.replicas if overrides.replicas is not None else cluster.get("replicas", 2),
         overrides={r: p for r, p in props.items() if p},
         access=overrides.access or cluster.get("access", DEFAULT_ACCESS),
-    ).with_set(list(overrides.sets))
+    )
+    users = _user_config(overrides.config, cluster.get("config"), path, spec.version)
+    if users is not None:  # the files replace the scenario's property tables; --set still applies
+        if overrides.replicas is not None and overrides.replicas != users.replicas:
+            raise UsageError(f"--replicas {overrides.replicas}, but the --config files have {users.replicas} brokers")
+        spec = dataclasses.replace(spec, replicas=users.replicas, overrides={}, node_overrides=users.nodes)
+    spec = spec.with_set(list(overrides.sets))
 
     if spec.access == "remoting":
         for i, item in enumerate(data.get("workloads", [])):
-            only = sorted(_PROXY_ONLY_WORKLOAD & set(item)) if isinstance(item, dict) else []
+            only = sorted(PROXY_ONLY_WORKLOAD_KEYS & set(item)) if isinstance(item, dict) else []
             if only:
                 raise UsageError(f"{where} [[workloads]] #{i + 1}: {', '.join(only)} only make sense through a "
                                  f"proxy (gRPC consumers), not with access 'remoting'")
@@ -127,8 +137,18 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         name=path.stem, path=path, description=str(data.get("description", "")), expected_verdict=expected,
         cluster=spec, workloads=workloads, plan=plan, duration=duration, seed=seed,
         recovery_timeout=_number(run.get("recovery_timeout", 180), "recovery_timeout", where, minimum=1),
-        warmup=_number(run.get("warmup", 0), "warmup", where, minimum=0),
+        warmup=_number(run.get("warmup", 0), "warmup", where, minimum=0), user_config=users,
     )
+
+
+def _user_config(option: str | None, key: Any, scenario_path: Path, version: str) -> user_config.UserConfig | None:
+    """The user's files (--config, else [cluster] config, relative to the scenario file) mapped onto the cluster."""
+    if option is None and key is None:
+        return None
+    if option is None and not isinstance(key, str):
+        raise UsageError(f"{scenario_path.name} [cluster]: config must be a path")
+    path = Path(option) if option is not None else scenario_path.parent / key
+    return user_config.load(path, version, os.environ)
 
 
 def _workloads(items: Any, duration: float, total_rate: float | None, where: str) -> tuple[WorkloadSpec, ...]:

@@ -3,8 +3,9 @@
 #
 # The role comes from ROLE (namesrv | broker | proxy). Properties come from
 # environment variables named RMQ_<key> (e.g. RMQ_brokerName=broker-a), then
-# from /chaoskit/conf/<role>.properties if that file exists (run overrides,
-# later keys win). The rendered config is kept in /data/conf so a run can
+# from /chaoskit/conf/node-<node>.properties (a user's own file, `run --config`)
+# and /chaoskit/conf/<role>.properties (run overrides) where they exist, later
+# keys winning. The rendered config is kept in /data/conf so a run can
 # collect exactly what each node ran with. Logs and store live under /data,
 # a bind mount that survives container kills.
 set -euo pipefail
@@ -17,6 +18,9 @@ mkdir -p /data/conf /data/logs
 render_properties() {  # $1: output file
   : > "$1"
   env | sed -n 's/^RMQ_\([A-Za-z0-9_.]*\)=\(.*\)$/\1=\2/p' | sort >> "$1"
+  if [ -f "/chaoskit/conf/node-$NODE.properties" ]; then  # this node's own file (run --config)
+    cat "/chaoskit/conf/node-$NODE.properties" >> "$1"
+  fi
   if [ -f "/chaoskit/conf/$ROLE.properties" ]; then
     cat "/chaoskit/conf/$ROLE.properties" >> "$1"
   fi

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from reports import checks, logs, scenario, tables
+from reports import checks, config_audit, logs, scenario, tables
 from reports.charts import Mark, Span, timeline_svg
 from reports.clock import Clock
 from reports.run import LOSS_KEYS, Run
@@ -61,6 +61,7 @@ def context(run: Run) -> dict[str, Any]:
         "log_links": [p.relative_to(run.run_dir).as_posix() for p in run.log_files],
         "clock": clock,
         "siblings": SIBLINGS,
+        "config_audit": config_audit.load(run.run_dir),
     }
 
 

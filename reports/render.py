@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reports import config_audit
 from reports.html import render
 from reports.junit import junit_xml
 from reports.run import load_run
@@ -22,7 +23,7 @@ def render_all(run_dir: Path) -> dict[str, Path]:
     outputs = {
         "html": (run_dir / HTML, render(run).encode("utf-8")),
         "junit": (run_dir / JUNIT, junit_xml(run.results, run.meta, run.name)),
-        "summary": (run_dir / SUMMARY, summary_md(run.results, run.meta, run.name).encode("utf-8")),
+        "summary": (run_dir / SUMMARY, summary_md(run.results, run.meta, run.name, config_audit.load(run_dir)).encode("utf-8")),
     }
     for path, data in outputs.values():
         _write_atomically(path, data)

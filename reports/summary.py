@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reports import checks
+from reports.config_audit import ConfigAudit
 
 _ICON = {checks.PASS: "✅", checks.FAIL: "❌", checks.UNKNOWN: "⚠️"}
 _STATUS = {checks.OK: "✅ pass", checks.FAILED: "❌ fail", checks.UNDECIDED: "⚠️ unknown", checks.SKIPPED: "➖ skipped"}
@@ -19,7 +20,8 @@ def escape(text: Any) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_name: str) -> str:
+def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_name: str,
+               config_audit: ConfigAudit | None = None) -> str:
     """The summary.md text for one run."""
     verdict = checks.verdict(results)
     lines = [
@@ -36,6 +38,14 @@ def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_nam
     if expected is not None:
         met = "met" if expected == verdict else "**not met**"
         lines += [f"Expected verdict: {escape(expected)}, {met}.", ""]
+    audit = config_audit or ConfigAudit()
+    for f in audit.errors:
+        lines += [f"- ❌ configuration audit error: {escape(f['file'])}:{f['line'] or ''} {escape(f['message'])}"]
+    if audit.present:
+        tally = ", ".join(f"{sum(f.get('severity') == s for f in audit.findings)} {s}" for s in ("error", "warn", "info"))
+        lines += [""] * bool(audit.errors) + [f"Configuration audit (`audit.json`): {tally}"
+                  + (f"; your files ran with {len(audit.rewrites)} rewrite(s) (`rewrites.json`)" if audit.rewrites else "")
+                  + (f"; {escape(audit.note)}" if audit.note else "") + ".", ""]
     lines += ["| count | values | meaning |", "| --- | ---: | --- |"]
     for c in checks.counts(results, meta):
         value = "not checked" if c.value is None else f"{c.value:,}"

@@ -12,7 +12,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from chaoskit import checker, orchestrate
+from chaoskit import checker
+from chaoskit.run_meta import scenario_meta
 from chaoskit.ledger import LedgerWriter
 from chaoskit.scenario import Overrides, load
 
@@ -27,7 +28,8 @@ def make_run(tmp_path: Path, with_logs: bool = True, overrides: Overrides | None
     (run / "scenario.toml").write_text(scenario.path.read_text())
     (run / "plan.json").write_text(scenario.plan.to_json())
     writer = LedgerWriter(run / "ledger.db")
-    orchestrate._scenario_meta(writer, scenario)  # the meta a real run writes
+    for key, value in scenario_meta(scenario).items():  # the meta a real run writes
+        writer.set_meta(key, value)
     for key, value in (("drain_complete", "true"), ("final_read_complete", "true"), ("ledger_complete", "true")):
         writer.set_meta(key, value)
     writer.close()

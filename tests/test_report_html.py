@@ -64,7 +64,7 @@ def test_banner_says_when_lost_values_were_sent_and_which_fault_was_active(pages
 
 def test_sections_come_in_the_issue_order(pages) -> None:
     ids = [attrs.get("id") for tag, attrs in _parse(pages["fail"]).tags if tag in ("header", "section")]
-    assert ids == ["verdict", "scenario", "counts", "timeline", "faults", "anomalies", "logs"]
+    assert ids == ["verdict", "scenario", "audit", "counts", "timeline", "faults", "anomalies", "logs"]
 
 
 def test_scenario_counts_faults_and_anomalies_are_shown(pages) -> None:

@@ -59,3 +59,20 @@ def test_lossy_ack_fails_as_expected(tmp_path, restores_cluster, access: str):
     assert results["valid"] is False
     assert results["lost_count"] + (results["lost_in_store_count"] or 0) > 0
     assert "expected fail: met" in res.stderr
+
+
+def test_corrected_seed_files_run_as_the_cluster(tmp_path, cluster):
+    """`run --config`: the user's own files are what the nodes ran with, rewrites listed, audited clean."""
+    config = Path(__file__).parent / "data" / "audit" / "corrected"
+    res, run_dir = run(tmp_path, "no-loss", "--config", str(config), "--duration", "70", "--interval", "25",
+                       "--keep-cluster")
+    results = evidence(run_dir)
+    assert results["valid"] in (True, False), res.stderr[-3000:]  # a definite verdict
+    rendered = (run_dir / "config" / "namesrv-1" / "namesrv.properties").read_text()
+    assert "controllerDLegerGroup=group1" in rendered.splitlines()   # the file's group, not chaoskit's
+    rewrites = json.loads((run_dir / "rewrites.json").read_text())["rewrites"]
+    assert {"file": str(config / "broker-n1.conf"), "key": "listenPort", "from": "30921", "to": "10911"}.items() \
+        <= next(r for r in rewrites if r["file"].endswith("broker-n1.conf") and r["key"] == "listenPort").items()
+    audit = json.loads((run_dir / "audit.json").read_text())
+    assert [f for f in audit["findings"] if f["severity"] == "error"] == []
+    assert "Your files, as the Docker cluster ran them" in (run_dir / "report.html").read_text()

@@ -109,7 +109,8 @@ def test_a_clean_end_passes_and_tears_down(tmp_path):
     assert results["valid"] is True
     assert cluster.calls == ["heal", "node errors", "collect logs", "teardown"]
     assert [o["name"] for o in json.loads((tmp_path / "end.json").read_text())] == [
-        "heal", "node errors", "completeness", "close ledger", "collect logs", "check", "report", "teardown"]
+        "heal", "node errors", "completeness", "close ledger", "collect logs", "check", "diagnosis", "report",
+        "teardown"]
     rows = sqlite3.connect(tmp_path / "ledger.db").execute("SELECT DISTINCT workload FROM sends ORDER BY 1")
     assert [w for (w,) in rows] == ["fifo", "queue"]
 

@@ -36,14 +36,22 @@ def environment(spec: ClusterSpec) -> dict[str, str]:
 
 
 def write_overrides(spec: ClusterSpec) -> None:
-    """Render each role's override properties where the launcher reads them."""
+    """Render each role's override properties, and each node's own file, where the launcher reads them."""
     conf = state_dir() / "conf"
     for role, subdir in _CONF_DIRS.items():
         d = conf / subdir
         d.mkdir(parents=True, exist_ok=True)
         props = spec.overrides.get(role, {})
-        text = "".join(f"{k}={v}\n" for k, v in sorted(props.items()))
-        (d / f"{subdir}.properties").write_text(text)
+        (d / f"{subdir}.properties").write_text(_text(sorted(props.items())))
+        for old in d.glob("node-*.properties"):
+            old.unlink()
+    for node, props in spec.node_overrides.items():  # namesrv-0 -> namesrv/node-namesrv-0.properties
+        (conf / node.split("-")[0] / f"node-{node}.properties").write_text(_text(props.items()))
+
+
+def _text(items) -> str:
+    """Properties lines, each value exactly as given (a user's trailing spaces too)."""
+    return "".join(f"{k}={v}\n" for k, v in items)
 
 
 def run(spec: ClusterSpec, *args: str, check: bool = True) -> subprocess.CompletedProcess:

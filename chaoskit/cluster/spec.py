@@ -1,6 +1,7 @@
 """What cluster to run: version, replicas, per-role property overrides (pure data)."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -32,6 +33,8 @@ class ClusterSpec:
     # which holds the embedded controllers' settings.
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
     access: str = DEFAULT_ACCESS
+    # node -> properties from the user's own files (`run --config`), rendered before the role overrides.
+    node_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_version(self.version)
@@ -48,6 +51,10 @@ class ClusterSpec:
             for key, value in props.items():
                 if not _KEY_RE.match(key) or "\n" in str(value):
                     raise UsageError(f"bad {role} property '{key}={value}'")
+        for node, props in self.node_overrides.items():
+            for key, value in props.items():
+                if "\n" in key + value or "=" in key:
+                    raise UsageError(f"bad {node} property '{key}={value}'")
 
     @property
     def with_proxy(self) -> bool:
@@ -65,4 +72,4 @@ class ClusterSpec:
             if not m:
                 raise UsageError(f"bad --set '{item}': expected broker.KEY=VALUE or controller.KEY=VALUE")
             merged.setdefault(m.group(1), {})[m.group(2)] = m.group(3)
-        return ClusterSpec(self.version, self.replicas, merged, self.access)
+        return dataclasses.replace(self, overrides=merged)

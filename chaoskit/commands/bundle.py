@@ -5,11 +5,12 @@ from pathlib import Path
 
 import click
 
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 from chaoskit.repro import bundle, recorded
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Where to write the archive (default: RUN_DIR/bundle.tar.gz).")

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from chaoskit.commands import Command
 from chaoskit.repro import recorded
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--keep-cluster", is_flag=True, help="Leave the cluster running after the run.")
 def command(run_dir: Path, keep_cluster: bool) -> None:

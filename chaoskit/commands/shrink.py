@@ -10,6 +10,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 from chaoskit.repro import recorded, scenario_file
 from chaoskit.repro import shrink as search
@@ -17,7 +18,7 @@ from chaoskit.repro import shrink as search
 VERDICTS = {True: "pass", False: "fail", "unknown": "unknown"}
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--tries", "-k", type=int, default=1, show_default=True,
               help="Runs of each smaller candidate; kept if any of them fails.")

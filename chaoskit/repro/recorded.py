@@ -20,7 +20,7 @@ from faults import plan as plan_mod
 
 SCENARIO_FILE = "scenario.toml"
 PLAN_FILE = "plan.json"
-# meta keys the run writes for itself, not property overrides (chaoskit.orchestrate._scenario_meta)
+# meta keys the run writes for itself, not property overrides (chaoskit.run_meta.scenario_meta)
 _FIXED_CONTROLLER_KEYS = {"enableControllerInNamesrv", "controllers"}
 
 
@@ -64,7 +64,8 @@ def load_run(run_dir: Path) -> Scenario:
             seed=int(meta["seed"]) if meta.get("seed") else None,
             rocketmq_version=meta.get("rocketmq_version") or None,
             replicas=int(meta["replicas"]) if meta.get("replicas") else None,
-            sets=sets)
+            sets=sets,
+            access=meta.get("access") or None)
     except (ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"{run_dir}: the ledger's meta does not describe the run: {exc}") from None
     scenario = load(str(run_dir / SCENARIO_FILE), overrides)

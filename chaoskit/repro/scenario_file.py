@@ -10,13 +10,14 @@ from pathlib import Path
 
 import tomli_w
 
-from chaoskit.scenario import Scenario, load
+from chaoskit.scenario import PROXY_ONLY_WORKLOAD_KEYS, Scenario, load
 from faults.plan import Plan
 
 
 def to_toml(scenario: Scenario, header: str = "") -> str:
     """The scenario as TOML, `header` as leading comment lines."""
-    cluster: dict = {"rocketmq_version": scenario.cluster.version, "replicas": scenario.cluster.replicas}
+    cluster: dict = {"rocketmq_version": scenario.cluster.version, "replicas": scenario.cluster.replicas,
+                     "access": scenario.cluster.access}
     cluster.update({role: dict(props) for role, props in scenario.cluster.overrides.items() if props})
     data: dict = {"description": scenario.description}
     if scenario.expected_verdict is not None:
@@ -24,7 +25,9 @@ def to_toml(scenario: Scenario, header: str = "") -> str:
     data["cluster"] = cluster
     data["run"] = {"duration": scenario.duration, "seed": scenario.seed,
                    "recovery_timeout": scenario.recovery_timeout, "warmup": scenario.warmup}
-    data["workloads"] = [{k: v for k, v in dataclasses.asdict(w).items() if k != "duration"} for w in scenario.workloads]
+    # the gRPC consumers' keys only where they apply (a remoting scenario refuses them)
+    skip = {"duration", *(PROXY_ONLY_WORKLOAD_KEYS if scenario.cluster.access == "remoting" else ())}
+    data["workloads"] = [{k: v for k, v in dataclasses.asdict(w).items() if k not in skip} for w in scenario.workloads]
     if scenario.plan is not None and scenario.plan.steps:
         data["faults"] = _faults(scenario.plan)
     comment = "".join(f"# {line}\n" for line in header.splitlines())

@@ -22,3 +22,6 @@ from chaoskit.commands import faults as _faults; main.add_command(_faults.comman
 from chaoskit.commands import heal as _heal; main.add_command(_heal.command, "heal")  # noqa: E402
 from chaoskit.commands import check as _check; main.add_command(_check.command, "check")  # noqa: E402
 from chaoskit.commands import run as _run; main.add_command(_run.command, "run")  # noqa: E402
+from chaoskit.commands import versions as _versions; main.add_command(_versions.command, "versions")  # noqa: E402
+from chaoskit.commands import matrix as _matrix; main.add_command(_matrix.command, "matrix")  # noqa: E402
+from chaoskit.commands import bisect as _bisect; main.add_command(_bisect.command, "bisect")  # noqa: E402

@@ -16,16 +16,16 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import docker
 import docker.errors
 
+import docker
+from chaoskit import versions
 from chaoskit.errors import UsageError
 
 BASE_IMAGE = "chaoskit/jre17-base:bookworm"
-DEFAULT_VERSION = "5.5.0"
+DEFAULT_VERSION = versions.DEFAULT
 DOCKER_DIR = Path(__file__).resolve().parents[2] / "docker"
 BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
-_VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
 _INPUTS = ("Dockerfile", "launch.sh", "mqadmin", "cds-train.sh")  # plus conf/: what the image is built from
 INPUTS_LABEL = "io.chaoskit.inputs"
 
@@ -38,10 +38,8 @@ def cache_dir() -> Path:
 
 
 def check_version(version: str) -> str:
-    """Reject anything but a RocketMQ 5.x.y release number."""
-    if not _VERSION_RE.match(version):
-        raise UsageError(f"unknown RocketMQ version '{version}': expected a 5.x release such as 5.0.0 or {DEFAULT_VERSION}")
-    return version
+    """Reject anything but a served release (chaoskit/versions.py)."""
+    return versions.check(version)
 
 
 def image_tag(version: str) -> str:

@@ -105,3 +105,13 @@ def test_the_command_prints_the_boundary_and_exits_0(monkeypatch, tmp_path):
     res = CliRunner().invoke(main, ["bisect", "stale-master", "--good", "5.3.3", "--bad", "5.5.0", "--runs", "1"])
     assert res.exit_code == 0, res.output
     assert "boundary: 5.4.0 good, 5.5.0 bad" in res.output
+
+
+def test_an_interrupted_run_stops_the_bisect(monkeypatch, tmp_path):
+    interrupted = {**U, "meta": {"failure": "interrupted"}}
+    fake = FakeRuns(script(v5_5_0=[F, interrupted]), tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        b.run_bisect("stale-master", "5.3.3", "5.5.0", 2, fake, SHARED)
+    monkeypatch.setattr(live, "make_run_once", lambda status: FakeRuns(script(v5_5_0=[interrupted]), tmp_path / "cli"))
+    res = CliRunner().invoke(main, ["bisect", "stale-master", "--good", "5.3.3", "--bad", "5.5.0"])
+    assert res.exit_code == 3 and "interrupted: no boundary" in res.output

@@ -116,6 +116,29 @@ def test_cells_run_release_by_release_each_n_times_in_order(tmp_path):
     assert cells_mod.exit_code(cells) == 1
 
 
+def test_an_interrupted_run_stops_the_matrix_keeping_what_ran(tmp_path):
+    interrupted = {**results("unknown"), "meta": {"failure": "interrupted"}}
+    fake = FakeRuns({("no-loss", "5.0.0"): [results(True), interrupted]}, tmp_path)
+    cells = cells_mod.plan(["no-loss"], ["5.0.0", "5.5.0"], None, {"no-loss": "pass"})
+    with pytest.raises(KeyboardInterrupt):
+        cells_mod.run_all(cells, 2, fake, Overrides())
+    assert [len(c.runs) for c in cells] == [2, 0] and cells[0].runs[1].interrupted
+    assert cells_mod.exit_code(cells) == 3
+
+
+def test_access_is_passed_when_overrides_take_it(monkeypatch):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class WithAccess:
+        duration: float | None = None
+        access: str | None = None
+
+    assert live.overrides(60, None) == Overrides(duration=60)
+    monkeypatch.setattr(live, "Overrides", WithAccess)
+    assert live.overrides(60, "remoting") == WithAccess(duration=60, access="remoting")
+
+
 def _two_cells(tmp_path: Path) -> list[Cell]:
     a = Cell("no-loss", "5.3.3", None, "pass", [
         RunRecord.from_results(results(True, gaps=(4.0,)), tmp_path / "no-loss" / "r1"),
@@ -159,7 +182,7 @@ def test_matrix_json_holds_every_run(tmp_path):
         "expectation": "met"}
     assert lossy["runs"][0] == {"verdict": "fail", "valid": False, "run_dir": str(tmp_path / "lossy-ack" / "r1"),
                                 "reason": "verdict False", "acknowledged_count": 100, "lost_count": 1585,
-                                "lost_in_store_count": 0, "longest_unavailability_s": 3.4}
+                                "lost_in_store_count": 0, "longest_unavailability_s": 3.4, "interrupted": False}
     assert lossy["runs"][1]["run_dir"] is None and lossy["runs"][1]["valid"] == "unknown"
 
 

@@ -39,6 +39,11 @@ def command(scenario: str, good: str, bad: str, runs: int, duration: float | Non
             display.started(f"{scenario}: bisecting {' -> '.join(path)}")
 
         display.started(f"{scenario} on {bad} (the bad end), {runs} run(s)")
-        result = bisect_mod.run_bisect(scenario, good, bad, runs, live.make_run_once(display.step), shared, on_run)
+        try:
+            result = bisect_mod.run_bisect(scenario, good, bad, runs, live.make_run_once(display.step), shared,
+                                           on_run)
+        except KeyboardInterrupt:
+            console.print("interrupted: no boundary (the runs so far are listed above)")
+            sys.exit(3)
     click.echo("\n".join(bisect_mod.describe(result, runs, scenario)))
     sys.exit(0 if result.found else 3)

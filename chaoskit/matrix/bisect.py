@@ -80,7 +80,8 @@ def check_ends(good: str, bad: str) -> tuple[str, ...]:
 
 def run_bisect(scenario: str, good: str, bad: str, runs: int, run_once: RunOnce, overrides: Overrides,
                on_run: Callable[[str, RunRecord], None] = lambda version, record: None) -> Bisection:
-    """Search the releases between `good` and `bad` for where `scenario`'s verdict turns bad."""
+    """Search the releases between `good` and `bad` for where `scenario`'s verdict turns bad;
+    KeyboardInterrupt once a run was interrupted."""
     path = check_ends(good, bad)
 
     def one(version: str) -> RunRecord:
@@ -90,6 +91,8 @@ def run_bisect(scenario: str, good: str, bad: str, runs: int, run_once: RunOnce,
         except Exception as exc:  # a crashed run decides nothing
             record = RunRecord.crashed(exc)
         on_run(version, record)
+        if record.interrupted:
+            raise KeyboardInterrupt
         return record
 
     bad_runs = tuple(one(bad) for _ in range(runs))

@@ -34,6 +34,7 @@ class RunRecord:
     lost_count: int | None = None
     lost_in_store_count: int | None = None
     longest_unavailability_s: float | None = None
+    interrupted: bool = False             # stopped by Ctrl-C or SIGTERM (meta `failure`): the caller stops too
 
     @classmethod
     def from_results(cls, results: Mapping[str, Any], run_dir: Path) -> RunRecord:
@@ -46,6 +47,7 @@ class RunRecord:
             lost_count=results.get("lost_count"),
             lost_in_store_count=results.get("lost_in_store_count"),
             longest_unavailability_s=longest_unavailability(results.get("availability") or {}),
+            interrupted=(results.get("meta") or {}).get("failure") == "interrupted",
         )
 
     @classmethod
@@ -106,7 +108,8 @@ def run_all(cells: list[Cell], runs: int, run_once: RunOnce, overrides: Override
             on_start: Callable[[Cell, int], None] = lambda cell, i: None,
             on_done: Callable[[Cell, RunRecord], None] = lambda cell, record: None) -> list[Cell]:
     """Run each cell `runs` times, in order, each run on a fresh cluster; a run that raises is
-    recorded without a verdict and the matrix goes on. Ctrl-C stops it (the cells keep what ran)."""
+    recorded without a verdict and the matrix goes on. Ctrl-C (which a run absorbs, ending
+    interrupted) stops it with KeyboardInterrupt; the cells keep what ran."""
     for cell in cells:
         for i in range(runs):
             on_start(cell, i)
@@ -117,6 +120,8 @@ def run_all(cells: list[Cell], runs: int, run_once: RunOnce, overrides: Override
                 record = RunRecord.crashed(exc)
             cell.runs.append(record)
             on_done(cell, record)
+            if record.interrupted:
+                raise KeyboardInterrupt
     return cells
 
 

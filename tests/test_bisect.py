@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from test_matrix import FakeRuns, results
 
 from chaoskit.cli import main
 from chaoskit.matrix import bisect as b
 from chaoskit.matrix import live
 from chaoskit.scenario import Overrides
-from test_matrix import FakeRuns, results
 
 SHARED = Overrides(duration=100)
 P, F, U = results(True), results(False, lost=5), results("unknown")

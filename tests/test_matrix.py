@@ -62,7 +62,7 @@ def test_a_run_record_reads_results_json(tmp_path):
     ([], "unknown"),                    # not run (an interrupted matrix)
 ])
 def test_a_cell_fails_on_any_failure_and_passes_only_when_every_run_passed(valids, verdict):
-    assert Cell("s", "5.5.0", None, "pass", [rec(v) for v in valids]).verdict == verdict
+    assert Cell("s", "5.5.0", "remoting", "pass", [rec(v) for v in valids]).verdict == verdict
 
 
 @pytest.mark.parametrize("expected, valids, expectation", [
@@ -75,7 +75,7 @@ def test_a_cell_fails_on_any_failure_and_passes_only_when_every_run_passed(valid
     (None, ["unknown"], "unknown"),
 ])
 def test_expectation(expected, valids, expectation):
-    assert Cell("s", "5.5.0", None, expected, [rec(v) for v in valids]).expectation == expectation
+    assert Cell("s", "5.5.0", "remoting", expected, [rec(v) for v in valids]).expectation == expectation
 
 
 @pytest.mark.parametrize("expectations, code", [
@@ -86,16 +86,15 @@ def test_expectation(expected, valids, expectation):
 ])
 def test_exit_code(expectations, code):
     valid = {"met": True, "not met": False, "unknown": "unknown"}
-    cells = [Cell("s", "5.5.0", None, "pass", [rec(valid[e])]) for e in expectations]
+    cells = [Cell("s", "5.5.0", "remoting", "pass", [rec(valid[e])]) for e in expectations]
     assert cells_mod.exit_code(cells) == code
 
 
 def test_cells_run_release_by_release_each_n_times_in_order(tmp_path):
-    expected = {"no-loss": "pass", "lossy-ack": "fail"}
-    cells = cells_mod.plan(["no-loss", "lossy-ack"], ["5.0.0", "5.5.0"], "proxy", expected)
+    cells = cells_mod.plan({"no-loss": ("pass", "remoting"), "lossy-ack": ("fail", "proxy")}, ["5.0.0", "5.5.0"])
     assert [(c.scenario, c.version, c.access, c.expected) for c in cells] == [
-        ("no-loss", "5.0.0", "proxy", "pass"), ("lossy-ack", "5.0.0", "proxy", "fail"),
-        ("no-loss", "5.5.0", "proxy", "pass"), ("lossy-ack", "5.5.0", "proxy", "fail")]
+        ("no-loss", "5.0.0", "remoting", "pass"), ("lossy-ack", "5.0.0", "proxy", "fail"),
+        ("no-loss", "5.5.0", "remoting", "pass"), ("lossy-ack", "5.5.0", "proxy", "fail")]
     fake = FakeRuns({("no-loss", "5.0.0"): [results(True), results(True)],
                      ("lossy-ack", "5.0.0"): [results(False, lost=3), RuntimeError("docker went away")],
                      ("no-loss", "5.5.0"): [results(True), results(False, lost=1)],
@@ -119,31 +118,18 @@ def test_cells_run_release_by_release_each_n_times_in_order(tmp_path):
 def test_an_interrupted_run_stops_the_matrix_keeping_what_ran(tmp_path):
     interrupted = {**results("unknown"), "meta": {"failure": "interrupted"}}
     fake = FakeRuns({("no-loss", "5.0.0"): [results(True), interrupted]}, tmp_path)
-    cells = cells_mod.plan(["no-loss"], ["5.0.0", "5.5.0"], None, {"no-loss": "pass"})
+    cells = cells_mod.plan({"no-loss": ("pass", "remoting")}, ["5.0.0", "5.5.0"])
     with pytest.raises(KeyboardInterrupt):
         cells_mod.run_all(cells, 2, fake, Overrides())
     assert [len(c.runs) for c in cells] == [2, 0] and cells[0].runs[1].interrupted
     assert cells_mod.exit_code(cells) == 3
 
 
-def test_access_is_passed_when_overrides_take_it(monkeypatch):
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class WithAccess:
-        duration: float | None = None
-        access: str | None = None
-
-    assert live.overrides(60, None) == Overrides(duration=60)
-    monkeypatch.setattr(live, "Overrides", WithAccess)
-    assert live.overrides(60, "remoting") == WithAccess(duration=60, access="remoting")
-
-
 def _two_cells(tmp_path: Path) -> list[Cell]:
-    a = Cell("no-loss", "5.3.3", None, "pass", [
+    a = Cell("no-loss", "5.3.3", "remoting", "pass", [
         RunRecord.from_results(results(True, gaps=(4.0,)), tmp_path / "no-loss" / "r1"),
         RunRecord.from_results(results("unknown", gaps=(), outside=360.0), tmp_path / "no-loss" / "r2")])
-    b = Cell("lossy-ack", "5.3.3", None, "fail", [
+    b = Cell("lossy-ack", "5.3.3", "proxy", "fail", [
         RunRecord.from_results(results(False, lost=1585, gaps=(3.4,)), tmp_path / "lossy-ack" / "r1"),
         RunRecord.crashed(RuntimeError("<script>x</script>"))])
     return [a, b]
@@ -159,7 +145,7 @@ def test_summary_md_is_the_release_by_scenario_table(tmp_path):
         "",
         "2 run(s) per cell, each on a fresh cluster, 60 s each.",
         "",
-        "| release | no-loss | lossy-ack |",
+        "| release | no-loss (remoting) | lossy-ack (proxy) |",
         "| --- | --- | --- |",
         "| 5.3.3 | ⚠️ unknown (1 pass, 1 unknown) · unavailable ≤ 360.0 s "
         "| ❌ fail (1 fail, 1 unknown) · lost 1,585 · unavailable ≤ 3.4 s |",
@@ -178,7 +164,7 @@ def test_matrix_json_holds_every_run(tmp_path):
     assert data["exit_code"] == 3 and data["runs_per_cell"] == 2
     lossy = data["cells"][1]
     assert {k: lossy[k] for k in ("scenario", "version", "access", "expected", "verdict", "expectation")} == {
-        "scenario": "lossy-ack", "version": "5.3.3", "access": None, "expected": "fail", "verdict": "fail",
+        "scenario": "lossy-ack", "version": "5.3.3", "access": "proxy", "expected": "fail", "verdict": "fail",
         "expectation": "met"}
     assert lossy["runs"][0] == {"verdict": "fail", "valid": False, "run_dir": str(tmp_path / "lossy-ack" / "r1"),
                                 "reason": "verdict False", "acknowledged_count": 100, "lost_count": 1585,
@@ -211,7 +197,7 @@ def invoke(args: list[str], monkeypatch, tmp_path, fake=None):
     (["no-loss", "nope", "--versions", "5.5.0"], "unknown scenario 'nope'"),
     (["no-loss", "--versions", "5.5.0", "--runs", "0"], "--runs must be at least 1, not 0"),
     (["no-loss", "--versions", "5.5.0", "--duration", "0"], "duration must be a number >= 1"),
-    (["no-loss", "--versions", "5.5.0", "--access", "carrier-pigeon"], "--access must be remoting or proxy"),
+    (["no-loss", "--versions", "5.5.0", "--access", "carrier-pigeon"], "unknown access mode 'carrier-pigeon'"),
 ])
 def test_bad_input_is_one_line_exit_2_and_starts_nothing(args, message, monkeypatch, tmp_path):
     res, made = invoke(args, monkeypatch, tmp_path)
@@ -224,10 +210,10 @@ def test_bad_input_is_one_line_exit_2_and_starts_nothing(args, message, monkeypa
 def test_the_command_writes_its_files_and_exits_by_expectation(lossy_second, code, monkeypatch, tmp_path):
     fake = FakeRuns({("no-loss", "5.5.0"): [results(True), results(True)],
                      ("lossy-ack", "5.5.0"): [results(False, lost=9), results(lossy_second)]}, tmp_path / "runs")
-    res, _ = invoke(["no-loss", "lossy-ack", "--versions", "5.5.0", "--runs", "2", "--duration", "90"],
+    res, _ = invoke(["no-loss", "lossy-ack", "--versions", "5.5.0", "--runs", "2", "--duration", "90", "--access", "proxy"],
                     monkeypatch, tmp_path, fake)
     assert res.exit_code == code, res.output
-    assert [c[2].duration for c in fake.calls] == [90.0] * 4
+    assert [(c[2].duration, c[2].access) for c in fake.calls] == [(90.0, "proxy")] * 4
     (out,) = (tmp_path / "store" / "matrix").iterdir()
     data = json.loads((out / "matrix.json").read_text())
     assert [len(c["runs"]) for c in data["cells"]] == [2, 2] and data["exit_code"] == code

@@ -3,11 +3,11 @@ found and re-created on broker-a; and the final read resumes after transient err
 from __future__ import annotations
 
 import pytest
+from test_cluster_pull import stored
 
 from chaoskit.cluster import remoting, topics
 from chaoskit.cluster.nodes import Node
 from chaoskit.cluster.roles import Roles
-from test_cluster_pull import stored
 from workloads import final_read, payload
 
 ALL = [name for t in topics.TOPICS.values() for name in (t.name, t.group)]

@@ -17,7 +17,7 @@ from chaoskit.matrix import live
 @click.option("--bad", required=True, help="A served release it fails on (run RUNS times).")
 @click.option("--runs", type=int, default=2, show_default=True, help="Passes that make a release good.")
 @click.option("--duration", type=float, help="Seconds of workload and faults per run (default: the scenario's).")
-@click.option("--access", help="Client path: remoting or proxy (default: the scenario's).")
+@click.option("--access", help="Client path: remoting or proxy (default: the scenario's own).")
 def command(scenario: str, good: str, bad: str, runs: int, duration: float | None, access: str | None) -> None:
     """Binary-search the served releases between GOOD and BAD for where SCENARIO turns bad.
 

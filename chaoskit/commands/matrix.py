@@ -17,7 +17,7 @@ from chaoskit.matrix import live, render
 @click.option("--versions", "version_list", required=True, help="Served releases, comma-separated, or 'all'.")
 @click.option("--runs", type=int, default=1, show_default=True, help="Runs per (scenario, release) cell.")
 @click.option("--duration", type=float, help="Seconds of workload and faults per run (default: the scenario's).")
-@click.option("--access", help="Client path: remoting or proxy (default: the scenario's).")
+@click.option("--access", help="Client path: remoting or proxy (default: each scenario's own).")
 def command(scenarios: tuple[str, ...], version_list: str, runs: int, duration: float | None,
             access: str | None) -> None:
     """Run each SCENARIO on each release RUNS times, each run on a fresh cluster.
@@ -33,8 +33,7 @@ def command(scenarios: tuple[str, ...], version_list: str, runs: int, duration: 
     chosen = list(versions.parse_list(version_list))
     live.check_runs(runs)
     shared = live.overrides(duration, access)
-    expected = live.validate(list(scenarios), chosen, shared)
-    cells = cells_mod.plan(list(dict.fromkeys(scenarios)), chosen, access, expected)
+    cells = cells_mod.plan(live.validate(list(dict.fromkeys(scenarios)), chosen, shared), chosen)
     out = runstore.create("matrix", link_latest=False)
     settings = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "runs_per_cell": runs, "duration": duration,
                 "access": access, "versions": chosen, "scenarios": list(dict.fromkeys(scenarios))}

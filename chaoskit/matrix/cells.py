@@ -72,7 +72,7 @@ def longest_unavailability(availability: Mapping[str, Any]) -> float | None:
 class Cell:
     scenario: str
     version: str
-    access: str | None            # None: the scenario's own
+    access: str                   # remoting | proxy
     expected: str | None          # the scenario's expected verdict: "pass", "fail" or None
     runs: list[RunRecord] = field(default_factory=list)
 
@@ -98,10 +98,10 @@ class Cell:
         return max(values) if values else None
 
 
-def plan(scenarios: list[str], versions: list[str], access: str | None,
-         expected: Mapping[str, str | None]) -> list[Cell]:
-    """Every (scenario, version) cell, release by release (each release's image serves all its cells)."""
-    return [Cell(s, v, access, expected[s]) for v in versions for s in scenarios]
+def plan(scenarios: Mapping[str, tuple[str | None, str]], versions: list[str]) -> list[Cell]:
+    """Every (scenario, version) cell, release by release (each release's image serves all its cells);
+    `scenarios` maps each name to its expected verdict and access mode."""
+    return [Cell(s, v, access, expected) for v in versions for s, (expected, access) in scenarios.items()]
 
 
 def run_all(cells: list[Cell], runs: int, run_once: RunOnce, overrides: Overrides,

@@ -10,32 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chaoskit import scenario as scenario_mod
 from chaoskit.errors import UsageError
 from chaoskit.matrix.cells import RunRecord
 from chaoskit.scenario import Overrides
 
-ACCESS = ("remoting", "proxy")
-
 
 def overrides(duration: float | None, access: str | None) -> Overrides:
-    """The options every run of a matrix or bisect shares (the version is set per run)."""
-    fields: dict[str, Any] = {"duration": duration}
-    if access is not None:
-        if access not in ACCESS:
-            raise UsageError(f"--access must be {' or '.join(ACCESS)}, not '{access}'")
-        if "access" not in {f.name for f in dataclasses.fields(Overrides)}:
-            raise UsageError("--access is not supported by this chaoskit (scenario.Overrides has no access)")
-        fields["access"] = access
-    return Overrides(**fields)
+    """The options every run of a matrix or bisect shares (the version is set per run; a bad
+    access mode is refused when the scenarios are loaded)."""
+    return Overrides(duration=duration, access=access)
 
 
 def check_runs(runs: int) -> int:
@@ -44,14 +30,15 @@ def check_runs(runs: int) -> int:
     return runs
 
 
-def validate(scenarios: list[str], versions: list[str], shared: Overrides) -> dict[str, str | None]:
+def validate(scenarios: list[str], versions: list[str], shared: Overrides) -> dict[str, tuple[str | None, str]]:
     """Load every scenario with every version (UsageError, exit 2, before anything starts);
-    returns each scenario's expected verdict."""
-    expected = {}
+    returns each scenario's expected verdict and access mode."""
+    found = {}
     for name in scenarios:
         for version in versions:
-            expected[name] = scenario_mod.load(name, dataclasses.replace(shared, rocketmq_version=version)).expected_verdict
-    return expected
+            sc = scenario_mod.load(name, dataclasses.replace(shared, rocketmq_version=version))
+            found[name] = (sc.expected_verdict, sc.cluster.access)
+    return found
 
 
 def make_run_once(status: Callable[[str], None]) -> Callable[[str, str, Overrides], tuple[Mapping[str, Any], Path]]:

@@ -52,6 +52,11 @@ def _grid(cells: list[Cell]) -> tuple[list[str], list[str], dict[tuple[str, str]
     return scenarios, versions, {(c.version, c.scenario): c for c in cells}
 
 
+def _heading(scenario: str, cells: list[Cell]) -> str:
+    """A scenario's column heading: its name and access mode."""
+    return f"{scenario} ({next(c.access for c in cells if c.scenario == scenario)})"
+
+
 def summary_md(cells: list[Cell], settings: dict[str, Any]) -> str:
     """summary.md: a version x scenario table of verdicts, then what each cell expected."""
     scenarios, versions, at = _grid(cells)
@@ -60,7 +65,7 @@ def summary_md(cells: list[Cell], settings: dict[str, Any]) -> str:
              f"{settings['runs_per_cell']} run(s) per cell, each on a fresh cluster"
              + (f", {settings['duration']:g} s each" if settings.get("duration") else "")
              + (f", access {escape(settings['access'])}" if settings.get("access") else "") + ".", "",
-             "| release | " + " | ".join(escape(s) for s in scenarios) + " |",
+             "| release | " + " | ".join(escape(_heading(s, cells)) for s in scenarios) + " |",
              "| --- |" + " --- |" * len(scenarios)]
     for v in versions:
         row = [f"{_ICON[at[v, s].verdict]} {escape(cell_text(at[v, s]))}" if (v, s) in at else "" for s in scenarios]
@@ -86,7 +91,7 @@ def matrix_html(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> s
     rows = [(v, [(at.get((v, s)), [(r, link(r.run_dir)) for r in at[v, s].runs] if (v, s) in at else [])
                  for s in scenarios]) for v in versions]
     return _ENV.get_template("matrix.html.j2").render(
-        scenarios=scenarios, rows=rows, settings=settings, exit_code=exit_code(cells), cell_text=cell_text)
+        headings=[_heading(s, cells) for s in scenarios], rows=rows, settings=settings, exit_code=exit_code(cells), cell_text=cell_text)
 
 
 def write(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> None:

@@ -226,3 +226,18 @@ def test_the_command_exits_1_on_a_missed_expectation_and_3_without_a_verdict(no_
     fake = FakeRuns({("no-loss", "5.5.0"): [results(v) for v in no_loss]}, tmp_path / "runs")
     res, _ = invoke(["no-loss", "--versions", "5.5.0", "--runs", "2"], monkeypatch, tmp_path, fake)
     assert res.exit_code == code, res.output
+
+
+def test_the_display_prints_each_step_when_not_on_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    with live.Display(2, Console(file=out, force_terminal=False)) as display:
+        display.started("no-loss on 5.5.0, run 1/2")
+        display.step("fresh cluster: removing any running one")
+        display.finished("no-loss on 5.5.0", RunRecord(True, "/store/no-loss/1", "every value received"))
+    lines = out.getvalue().splitlines()
+    assert "fresh cluster: removing any running one" in lines
+    assert "no-loss on 5.5.0: PASS /store/no-loss/1 every value received" in lines

@@ -75,6 +75,9 @@ class Display:
         self._progress.update(self._task, description=what, step="")
 
     def step(self, line: str) -> None:
+        """A run's latest line: shown in the live line on a terminal, printed elsewhere (a CI log)."""
+        if not self.console.is_terminal:
+            self.console.print(line, markup=False, highlight=False)
         self._progress.update(self._task, step=line.splitlines()[0][:70] if line else "")
 
     def finished(self, what: str, record: RunRecord) -> None:

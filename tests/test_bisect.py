@@ -82,7 +82,8 @@ def test_describe_names_the_boundary_the_runs_and_the_confidence(tmp_path):
     assert "boundary: 5.4.0 good, 5.5.0 bad" in lines
     assert ("  p = 0.50 (observed at 5.5.0: 1 of 2 failed): a bad release called good with probability 0.250; "
             "5 passes bring it under 0.05") in lines
-    assert "  p = 0.10 (stated): a bad release called good with probability 0.810; 29 passes bring it under 0.05" in lines
+    assert ("  p = 0.10 (stated): a bad release called good with probability 0.810; "
+            "29 passes bring it under 0.05") in lines
 
 
 @pytest.mark.parametrize("args, message", [

@@ -210,8 +210,8 @@ def test_bad_input_is_one_line_exit_2_and_starts_nothing(args, message, monkeypa
 def test_the_command_writes_its_files_and_exits_by_expectation(lossy_second, code, monkeypatch, tmp_path):
     fake = FakeRuns({("no-loss", "5.5.0"): [results(True), results(True)],
                      ("lossy-ack", "5.5.0"): [results(False, lost=9), results(lossy_second)]}, tmp_path / "runs")
-    res, _ = invoke(["no-loss", "lossy-ack", "--versions", "5.5.0", "--runs", "2", "--duration", "90", "--access", "proxy"],
-                    monkeypatch, tmp_path, fake)
+    res, _ = invoke(["no-loss", "lossy-ack", "--versions", "5.5.0", "--runs", "2", "--duration", "90",
+                     "--access", "proxy"], monkeypatch, tmp_path, fake)
     assert res.exit_code == code, res.output
     assert [(c[2].duration, c[2].access) for c in fake.calls] == [(90.0, "proxy")] * 4
     (out,) = (tmp_path / "store" / "matrix").iterdir()

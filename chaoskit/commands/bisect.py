@@ -9,6 +9,7 @@ from rich.console import Console
 from chaoskit import versions
 from chaoskit.matrix import bisect as bisect_mod
 from chaoskit.matrix import live
+from chaoskit.matrix.cells import RunRecord
 
 
 @click.command()
@@ -34,7 +35,7 @@ def command(scenario: str, good: str, bad: str, runs: int, duration: float | Non
     live.validate([scenario], list(path), shared)
     console = Console(stderr=True)
     with live.Display(None, console) as display:  # how many runs depends on what they find
-        def on_run(version: str, record) -> None:
+        def on_run(version: str, record: RunRecord) -> None:
             display.finished(f"{scenario} on {version}", record)
             display.started(f"{scenario}: bisecting {' -> '.join(path)}")
 

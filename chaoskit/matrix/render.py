@@ -91,7 +91,8 @@ def matrix_html(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> s
     rows = [(v, [(at.get((v, s)), [(r, link(r.run_dir)) for r in at[v, s].runs] if (v, s) in at else [])
                  for s in scenarios]) for v in versions]
     return _ENV.get_template("matrix.html.j2").render(
-        headings=[_heading(s, cells) for s in scenarios], rows=rows, settings=settings, exit_code=exit_code(cells), cell_text=cell_text)
+        headings=[_heading(s, cells) for s in scenarios], rows=rows, settings=settings,
+        exit_code=exit_code(cells), cell_text=cell_text)
 
 
 def write(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> None:

@@ -30,3 +30,6 @@ from chaoskit.commands import replay as _replay; main.add_command(_replay.comman
 from chaoskit.commands import shrink as _shrink; main.add_command(_shrink.command, "shrink")  # noqa: E402
 from chaoskit.commands import bundle as _bundle; main.add_command(_bundle.command, "bundle")  # noqa: E402
 from chaoskit.commands import audit as _audit; main.add_command(_audit.command, "audit")  # noqa: E402
+from chaoskit.commands import versions as _versions; main.add_command(_versions.command, "versions")  # noqa: E402
+from chaoskit.commands import matrix as _matrix; main.add_command(_matrix.command, "matrix")  # noqa: E402
+from chaoskit.commands import bisect as _bisect; main.add_command(_bisect.command, "bisect")  # noqa: E402

@@ -43,9 +43,15 @@ class RecoveryGate:
             expected = lifecycle.expected_of(self._scenario.cluster)
             start = time.monotonic()
             try:
-                ready.wait(lambda: ready.check_roles(self._cluster.client, expected), self._scenario.recovery_timeout)
+                roles = ready.wait(lambda: ready.check_roles(self._cluster.client, expected),
+                                   self._scenario.recovery_timeout)
                 self.ok = True
                 self._say(f"recovered in {time.monotonic() - start:.0f} s")
+                # A replica may have lost workload topics (5.3.3, docs/matrix.md): re-created, and recorded.
+                lost = ready.restore_topics(self._cluster.client, roles)
+                if lost:
+                    self._say("workload topics re-created after recovery: " + "; ".join(lost))
+                    self._writer.set_meta("topics_restored", "; ".join(lost))
             except ready.NotReady as exc:
                 self.ok = False
                 self._say(f"cluster did not recover within {self._scenario.recovery_timeout:.0f} s: {exc}")

@@ -10,8 +10,9 @@ from chaoskit.cluster.compose import log_file
 from chaoskit.paths import store_root
 
 
-def create(scenario: str, root: Path | None = None) -> Path:
-    """A new, empty run directory; `latest` points at it."""
+def create(scenario: str, root: Path | None = None, link_latest: bool = True) -> Path:
+    """A new, empty run directory; `latest` points at it unless `link_latest` is false
+    (a matrix's own directory: `latest` stays a run's)."""
     root = root or store_root()
     stamp = time.strftime("%Y%m%dT%H%M%S")
     run_dir = root / scenario / stamp
@@ -20,6 +21,8 @@ def create(scenario: str, root: Path | None = None) -> Path:
         n += 1
         run_dir = root / scenario / f"{stamp}-{n}"
     run_dir.mkdir(parents=True)
+    if not link_latest:
+        return run_dir
     latest = root / "latest"
     if latest.is_symlink() or latest.exists():
         latest.unlink()

@@ -13,8 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from chaoskit import checker
-from chaoskit.run_meta import scenario_meta
 from chaoskit.ledger import LedgerWriter
+from chaoskit.run_meta import scenario_meta
 from chaoskit.scenario import Overrides, load
 
 DATA = Path(__file__).parent / "data" / "diagnosis" / "5.5.0"

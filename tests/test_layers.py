@@ -26,5 +26,5 @@ def test_usage_error_is_a_plain_exception():
 def test_the_cli_shows_a_pure_modules_usage_error_as_one_line_and_exit_2():
     res = CliRunner().invoke(main, ["run", "no-loss", "--rocketmq-version", "4.9.7", "--dry-run"])
     assert res.exit_code == 2
-    assert res.stderr == ("chaoskit: error: unknown RocketMQ version '4.9.7': expected a 5.x release "
-                          "such as 5.0.0 or 5.5.0\n")
+    assert res.stderr == ("chaoskit: error: unknown RocketMQ version '4.9.7': expected a served 5.x.y release "
+                          "(5.0.0, 5.1.0, 5.1.1, 5.2.0, 5.3.3, 5.4.0, 5.5.0)\n")

@@ -11,7 +11,7 @@ from workloads.tracker import Tracker
 
 class FakeSink:
     def __init__(self, last_activity: float) -> None:
-        self.last_activity = last_activity
+        self.last_activity = self.last_delivery = last_activity
 
 
 class Clock:
@@ -84,6 +84,27 @@ def test_otherwise_the_store_is_read_again_after_the_quiet_and_the_drain_waits_a
               store=lambda: reads.append(1) or stored)
     assert (r.complete, r.reason, r.outstanding, len(reads)) == (True, "quiet", 1, 2)
     assert r.seconds >= 60
+
+
+def test_receive_errors_do_not_put_the_store_read_off():
+    """Consumers failing at every moment (a topic the new master lost) after the last delivery at 5 s:
+    the store is still read 5 s later, and a store without the missing value ends the drain."""
+    t = Tracker()
+    t.ack(0, 1)
+    clock = Clock(1)
+
+    class Failing:
+        last_delivery = 5.0
+
+        @property
+        def last_activity(self) -> float:
+            return clock.t  # a receive error every moment
+
+    reads = []
+    r = drain(t, Failing(), quiet=10, limit=60, stop=threading.Event(), poll=0, clock=clock,
+              store=lambda: reads.append(clock.t) or set())
+    assert (r.complete, r.reason, r.outstanding) == (True, "unstored", 1)
+    assert reads == [10.0]
 
 
 def test_outstanding_keys_are_the_acknowledged_values_never_received():

@@ -2,7 +2,7 @@
 
 Shared by both consumer kinds. It also keeps what the warm-up and the drain
 need to know: which consumers have polled successfully, and when the last
-delivery or receive error happened.
+delivery, and the last delivery or receive error, happened.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class DeliverySink:
         self._polled: set[str] = set()
         self._polled_changed = threading.Condition()
         self.last_activity = time.time()  # last delivery or receive error (the drain's quiet clock)
+        self.last_delivery = self.last_activity  # when the store is worth reading (errors do not delay it)
         self.last_error = ""
 
     def deliver(self, process: str, message: Any) -> None:
@@ -43,7 +44,7 @@ class DeliverySink:
             "message_id": message.message_id, "topic": self._topic,
             "delivery_attempt": message.delivery_attempt})
         self._stats.delivered(first)
-        self.last_activity = ts
+        self.last_activity = self.last_delivery = ts
 
     def commit(self) -> None:
         """Wait until every delivery recorded so far is on disk (before a client commits its offset)."""

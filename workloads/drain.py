@@ -53,7 +53,9 @@ def drain(tracker: Tracker, sink: DeliverySink, quiet: float, limit: float, stop
             return DrainResult(True, "all_received", now - start, 0)
         if stop.is_set():
             return DrainResult(False, "interrupted", now - start, tracker.outstanding)
-        if probes and now - sink.last_activity >= probes[0]:
+        # Receive errors do not put the store read off: consumers failing for good (a topic the
+        # new master lost, docs/matrix.md) must not keep the drain from learning what is stored.
+        if probes and now - sink.last_delivery >= probes[0]:
             probes.pop(0)
             stored = store()
             if stored is not None and stored.isdisjoint(tracker.outstanding_keys()):

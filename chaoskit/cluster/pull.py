@@ -85,13 +85,14 @@ def _message(m: bytes, topic_len_size: int) -> Stored:
     return Stored(queue_id, queue_offset, commitlog_offset, store_ms / 1000.0, body, props)
 
 
-def read_queue(broker_addr: str, topic: str, queue_id: int) -> Iterator[Stored]:
-    """Every message of the queue from its minimum to its current maximum offset, each offset
-    exactly once; PullError if that cannot be done (a pull that finds nothing, or skips an
-    offset, before the maximum is a gap in what the read can vouch for)."""
+def read_queue(broker_addr: str, topic: str, queue_id: int, start: int | None = None) -> Iterator[Stored]:
+    """Every message of the queue from its minimum (or `start`, to resume a read) to its current
+    maximum offset, each offset exactly once; PullError if that cannot be done (a pull that finds
+    nothing, or skips an offset, before the maximum is a gap in what the read can vouch for)."""
     where = {"topic": topic, "queueId": queue_id}
     try:
-        offset = int(remoting.call(broker_addr, remoting.GET_MIN_OFFSET, fields=where)[0]["offset"])
+        offset = int(remoting.call(broker_addr, remoting.GET_MIN_OFFSET, fields=where)[0]["offset"]) \
+            if start is None else start
         end = int(remoting.call(broker_addr, remoting.GET_MAX_OFFSET, fields=where)[0]["offset"])
         while offset < end:
             reply = remoting.request(broker_addr, remoting.PULL_MESSAGE, fields={

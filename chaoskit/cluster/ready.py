@@ -52,16 +52,31 @@ def check_roles(client: docker.DockerClient, expected: Expected) -> roles_mod.Ro
     return roles
 
 
-def create_topics(client: docker.DockerClient, roles: roles_mod.Roles) -> None:
-    """Create the workload topics and groups on broker-a (idempotent, so a refusal is simply retried)."""
+def _broker_a(client: docker.DockerClient, roles: roles_mod.Roles) -> tuple[nodes_mod.Node, list[nodes_mod.Node]]:
+    """broker-a's master and its other replicas."""
     brokers = [n for n in nodes_mod.list_nodes(client) if n.kind == "broker"]
     master = next((n for n in brokers if n.name == roles.master), None)
     if master is None:
         raise NotReady("broker-a", f"its master {roles.master} is not a node of this cluster")
+    return master, [n for n in brokers if n is not master]
+
+
+def create_topics(client: docker.DockerClient, roles: roles_mod.Roles) -> None:
+    """Create the workload topics and groups on broker-a (idempotent, so a refusal is simply retried)."""
+    master, slaves = _broker_a(client, roles)
     try:
-        topics.create_everywhere(master, [n for n in brokers if n is not master])
+        topics.create_everywhere(master, slaves)
     except remoting.RemotingError as exc:
         raise NotReady(master.name, f"did not create the workload topics ({exc})") from None
+
+
+def restore_topics(client: docker.DockerClient, roles: roles_mod.Roles) -> list[str]:
+    """After recovery: re-create workload topics a replica lost (`topics.restore`); what was lacking, or why
+    they could not be re-created."""
+    try:
+        return topics.restore(*_broker_a(client, roles))
+    except (NotReady, remoting.RemotingError) as exc:
+        return [f"the workload topics could not be checked or re-created: {exc}"]
 
 
 def check_topics(client: docker.DockerClient, expected: Expected) -> None:

@@ -5,6 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from chaoskit import versions
 from chaoskit.errors import UsageError
 
 ROLES = ("broker", "controller", "proxy")
@@ -13,16 +14,13 @@ ROLES = ("broker", "controller", "proxy")
 # the gRPC client through a Proxy.
 ACCESS_MODES = ("remoting", "proxy")
 DEFAULT_ACCESS = "remoting"
-DEFAULT_VERSION = "5.5.0"
-_VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
+DEFAULT_VERSION = versions.DEFAULT
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
 
 def check_version(version: str) -> str:
-    """Reject anything but a RocketMQ 5.x.y release number."""
-    if not _VERSION_RE.match(version):
-        raise UsageError(f"unknown RocketMQ version '{version}': expected a 5.x release such as 5.0.0 or {DEFAULT_VERSION}")
-    return version
+    """Reject anything but a served release (chaoskit/versions.py)."""
+    return versions.check(version)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,13 @@ master and then on each slave: 5.1+ slaves take them at once, 5.0.x slaves
 refuse and copy the master's tables within about 10 s. A cluster is only
 ready once every replica has them (`missing_on`): a failover onto a replica
 that lacks a topic would refuse every send of it.
+
+That is not enough on RocketMQ 5.3.3: its slaves' periodic sync from the
+master deletes every topic and fails to re-add the first one that has
+attributes (chaos-fifo's message.type) and every one after it, so a replica
+promoted later lacks them (apache/rocketmq#9403, docs/matrix.md). `restore`
+finds and re-creates them after a run's faults are healed, so the drain and
+the final read can read the store back; the run records what was lost.
 """
 from __future__ import annotations
 
@@ -66,3 +73,20 @@ def missing_on(broker: Node) -> list[str]:
     _, groups = remoting.call(broker.broker_addr, remoting.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)
     have = {*((topics or {}).get("topicConfigTable") or {}), *((groups or {}).get("subscriptionGroupTable") or {})}
     return [name for t in TOPICS.values() for name in (t.name, t.group) if name not in have]
+
+
+def restore(master: Node, slaves: list[Node]) -> list[str]:
+    """Re-create the workload topics and groups if any replica lost some; one phrase per replica that
+    lacked some or could not be asked ([] when all were whole). RemotingError if the master refuses."""
+    lacking = []
+    for broker in (master, *slaves):
+        try:
+            missing = missing_on(broker)
+        except remoting.RemotingError as exc:
+            lacking.append(f"{broker.name} could not be asked ({exc})")
+            continue
+        if missing:
+            lacking.append(f"{broker.name}{' (master)' if broker is master else ''} lacked {', '.join(missing)}")
+    if lacking:
+        create_everywhere(master, slaves)
+    return lacking

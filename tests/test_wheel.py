@@ -35,12 +35,13 @@ def install(tmp: Path) -> Path:
                "-w", tmp / "dist", ".", cwd=src)
     assert built.returncode == 0, built.stderr
     venv = tmp / "venv"
-    made = sh(sys.executable, "-m", "venv", venv, cwd=tmp)
+    made = sh(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp)  # this pip installs into it
     assert made.returncode == 0, made.stderr
     purelib = Path(sh(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
                       cwd=tmp).stdout.strip())
     wheel = next((tmp / "dist").glob("chaoskit-*.whl"))
-    pip = sh(venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel, cwd=tmp)
+    pip = sh(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q", "--no-deps",
+             "--no-index", wheel, cwd=tmp)
     assert pip.returncode == 0, pip.stderr
     # Then the dependencies: this interpreter's site-packages, after the venv's own (a
     # plain path line: no .pth file there runs, so an editable chaoskit there stays out).

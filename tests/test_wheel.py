@@ -14,6 +14,7 @@ import sysconfig
 import time
 from pathlib import Path
 
+from chaoskit.cluster.image import inputs_digest
 from chaoskit.ledger import LedgerWriter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +63,11 @@ def test_the_installed_wheel_runs_from_another_folder(tmp_path):
     compose, store = (Path(p) for p in where.stdout.split())
     assert compose.is_relative_to(tmp_path / "venv") and compose.is_file() and not compose.is_symlink()
     assert store == elsewhere / "store"
+    # The image's build files came along whole (an image built from a checkout is not rebuilt).
+    assert os.access(compose.parent / "docker" / "launch.sh", os.X_OK)
+    digest = sh(chaoskit.parent / "python", "-c", "from chaoskit.cluster.image import inputs_digest; print(inputs_digest())",
+                cwd=elsewhere, env=env)
+    assert digest.stdout.strip() == inputs_digest(), digest.stderr
 
     dry = sh(chaoskit, "run", "no-loss", "--dry-run", cwd=elsewhere, env=env)
     assert dry.returncode == 0, dry.stderr

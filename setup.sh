@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # One idempotent setup for chaoskit on Debian/Ubuntu (as root):
 # installs what is missing (Docker engine and compose, debootstrap, iptables,
-# Maven, Chromium for the report tests, the Python package), starts dockerd
-# if none runs, and builds the node image if absent.
+# Maven, a Java runtime for the remoting client, Chromium for the report
+# tests), makes the project's virtual environment .venv with the Python
+# package in it (the distribution's python3 refuses system-wide pip installs,
+# PEP 668), resolves the remoting client's jars, starts dockerd if none runs,
+# and builds the node image if absent.
 #   ./setup.sh                          # default RocketMQ version
 #   ROCKETMQ_VERSION=5.0.0 ./setup.sh   # another image
+# Then: .venv/bin/chaoskit ...
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,23 +16,34 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
 if [ "$(id -u)" != 0 ]; then
-  die "needs root (apt-get, dockerd, iptables). Without root, install yourself: Docker engine + compose, debootstrap, iptables, maven, chromium, Python >= 3.10; then: pip install -e '.[test]'"
+  die "needs root (apt-get, dockerd, iptables). Without root, install yourself: Docker engine + compose, debootstrap, iptables, maven, a Java 17 runtime, chromium, Python >= 3.10 with venv; then: python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
 fi
 if ! command -v apt-get >/dev/null; then
-  die "not Debian/Ubuntu: install Docker engine + compose, debootstrap, iptables, maven, chromium, Python >= 3.10 by hand; then: pip install -e '.[test]'"
+  die "not Debian/Ubuntu: install Docker engine + compose, debootstrap, iptables, maven, a Java 17 runtime, chromium, Python >= 3.10 with venv by hand; then: python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
 fi
 
+# Each package only where its command is missing: a host with Docker CE (dockerd and the
+# compose v2 plugin, as on GitHub's runners) keeps it; Debian's docker.io would conflict.
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
-command -v docker-compose >/dev/null || need+=(docker-compose)
+command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v iptables >/dev/null || need+=(iptables)
 command -v mvn >/dev/null || need+=(maven)
-command -v chromium >/dev/null || need+=(chromium)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # No recommends: docker-compose recommends docker.io, which must not replace an installed Docker CE.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# Chromium only serves the report's browser test (it skips without it); Ubuntu ships it as a snap
+# that a container cannot install, so its absence is not an error.
+if ! command -v chromium >/dev/null; then
+  say "installing chromium (for the report's browser test)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+    || say "chromium not installed: the report's browser test will skip"
 fi
 
 if ! docker info >/dev/null 2>&1; then
@@ -47,7 +62,12 @@ if ! command -v actionlint >/dev/null && command -v go >/dev/null; then
   GOBIN=/usr/local/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.7 2>/dev/null || say "actionlint not installed (its test will skip)"
 fi
 
-PY=${PYTHON:-python3}
-"$PY" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -i "running pip as the 'root' user" || true
-"$PY" -m chaoskit image --rocketmq-version "${ROCKETMQ_VERSION:-5.5.0}"
-say "ready"
+# The project's own environment: every command in the README runs from .venv/bin.
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  "${PYTHON:-python3}" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -i "running pip as the 'root' user" || true
+.venv/bin/python -c 'from workloads.remoting.jvm import resolve_jars; resolve_jars()'
+.venv/bin/chaoskit image --rocketmq-version "${ROCKETMQ_VERSION:-5.5.0}"
+say "ready: .venv/bin/chaoskit"

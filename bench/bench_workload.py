@@ -94,6 +94,7 @@ def bare_rate(access, producers: int, in_flight: int, size: int, seconds: float)
 
 def harness_rate(access, producers: int, in_flight: int, size: int, seconds: float) -> float:
     """Acknowledged sends/s of the harness's producers (every outcome recorded), schedule above capacity."""
+    from workloads.access import sender_factory
     from workloads.producer import ProducerWorker
     from workloads.ratelimit import split
 
@@ -102,7 +103,9 @@ def harness_rate(access, producers: int, in_flight: int, size: int, seconds: flo
     with tempfile.TemporaryDirectory() as tmp:
         writer = LedgerWriter(Path(tmp) / "ledger.db")
         stats = Stats(Tracker())
-        workers = [ProducerWorker(k, spec, access, "bench-harness", writer, stats) for k in range(producers)]
+        new_sender = sender_factory(access, spec)
+        workers = [ProducerWorker(k, spec, lambda k=k: new_sender(k), "bench-harness", writer, stats)
+                   for k in range(producers)]
         for w in workers:
             w.start_client()
         for w, s in zip(workers, split(spec.rate, producers, time.time() + 0.1, spec.duration)):
@@ -127,7 +130,7 @@ def knee(cluster, rates: list[float], seconds: float) -> list[dict]:
         spec = WorkloadSpec(rate=rate, duration=seconds, producers=2, consumers=2, final_read=False)
         with tempfile.TemporaryDirectory() as tmp:
             writer = LedgerWriter(Path(tmp) / "ledger.db")
-            s = run_workload(spec, cluster.proxy_access, writer, cluster.nodes(), progress="off")
+            s = run_workload(spec, cluster.access("proxy"), writer, cluster.nodes(), progress="off")
             writer.close()
         row = {"target": rate, "acked_per_s": s.ok / seconds, "cpu_ms_per_msg": 1000 * (_cpu_seconds() - cpu0) / max(s.ok, 1),
                "sent": s.sent, "info": s.info,
@@ -178,6 +181,7 @@ def memory_child(rows: int, pace: float, size: int) -> None:
     import rocketmq  # noqa: F401  (the real harness has the client loaded)
 
     from workloads.delivery import DeliverySink
+    from workloads.grpc_sender import GrpcSender
     from workloads.producer import ProducerWorker
     from workloads.ratelimit import Schedule
 
@@ -186,7 +190,8 @@ def memory_child(rows: int, pace: float, size: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         writer = LedgerWriter(Path(tmp) / "ledger.db")
         stats = Stats(Tracker())
-        worker = ProducerWorker(0, spec, None, "mem", writer, stats, make_client=_StubProducer)
+        worker = ProducerWorker(0, spec, lambda: GrpcSender(_StubProducer, spec.topic, spec.request_timeout), "mem",
+                                writer, stats)
         worker.start_client()
         start = time.time() + 0.1
         worker.start(Schedule(start, pace / 2, half / (pace / 2)))
@@ -238,7 +243,7 @@ def main() -> None:
     from chaoskit.cluster import lifecycle
 
     cluster = lifecycle.current()
-    access = cluster.proxy_access
+    access = cluster.access("proxy")
     print(f"RocketMQ {cluster.version}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", flush=True)
     bare = bare_rate(access, 2, 1024, args.size, args.seconds)
     print(f"bare send_async loop: {bare:.0f} acked/s", flush=True)

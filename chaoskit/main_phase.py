@@ -40,7 +40,7 @@ class RecoveryGate:
             if self._fault_thread is not None:
                 self._fault_thread.join()
             self._say("every fault healed; waiting for the cluster to recover")
-            expected = ready.Expected(brokers=tuple(self._scenario.cluster.brokers))
+            expected = lifecycle.expected_of(self._scenario.cluster)
             start = time.monotonic()
             try:
                 ready.wait(lambda: ready.check_roles(self._cluster.client, expected), self._scenario.recovery_timeout)
@@ -76,7 +76,7 @@ def run(scenario: Scenario, cluster: lifecycle.Cluster, writer: LedgerWriter, st
         facts.workloads[spec.kind] = WorkloadEnd("did not end")
         try:
             summaries[spec.kind] = run_workload(
-                spec, cluster.proxy_access, writer, nodes, first_producer=firsts[i],
+                spec, cluster.access(scenario.cluster.access), writer, nodes, first_producer=firsts[i],
                 progress=progress if i == 0 else "off", stop=stop, before_final_read=recovered.wait)
             facts.workloads[spec.kind] = summaries[spec.kind].end()
         except KeyboardInterrupt:

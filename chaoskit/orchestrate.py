@@ -31,6 +31,7 @@ from chaoskit.scenario import Scenario
 from faults import actions, heal
 from faults import plan as plan_mod
 from faults.executor import Executor, stop_on_signals
+from workloads import access as workload_access
 
 EXIT_CODES = {True: 0, False: 1, "unknown": 3}
 VERDICT_WORDS = {True: "pass", False: "fail", "unknown": "unknown"}
@@ -50,7 +51,11 @@ class RunResult:
 
 def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], None] = print,
         progress: str = "auto") -> RunResult:
-    """Run `scenario`; returns the verdict and where the evidence is."""
+    """Run `scenario`; returns the verdict and where the evidence is.
+
+    A missing client piece (JRE, client jars) is a UsageError before anything starts.
+    """
+    workload_access.prepare(scenario.cluster.access)
     run_dir = runstore.create(scenario.name)
     log = runstore.file_logger(run_dir)
 

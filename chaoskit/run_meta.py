@@ -19,6 +19,7 @@ def scenario_meta(scenario: Scenario) -> dict[str, Any]:
         "expected_verdict": scenario.expected_verdict or "",
         "rocketmq_version": spec.version,
         "replicas": spec.replicas,
+        "access": spec.access,
         "broker_config": json.dumps({"allAckInSyncStateSet": "true", **spec.overrides.get("broker", {})}),
         "controller_config": json.dumps({"enableControllerInNamesrv": "true", "controllers": 3,
                                          **spec.overrides.get("controller", {})}),

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
-from chaoskit.cluster.spec import ClusterSpec
+from chaoskit.cluster.spec import DEFAULT_ACCESS, ClusterSpec
 from chaoskit.errors import UsageError
 from chaoskit.paths import SCENARIO_DIR
 from faults import plan as plan_mod
@@ -24,11 +23,14 @@ from workloads.spec import WorkloadSpec
 VERDICTS = {"pass": True, "fail": False}
 
 _TOP = {"description", "expected_verdict", "cluster", "run", "workloads", "faults"}
-_CLUSTER = {"rocketmq_version", "replicas", "broker", "controller", "proxy"}
+_CLUSTER = {"rocketmq_version", "replicas", "access", "broker", "controller", "proxy"}
 _RUN = {"duration", "seed", "recovery_timeout", "warmup"}
 _FAULTS = {"kinds", "targets", "interval", "fault_duration", "steps"}
 _STEP = {"start", "duration", "fault", "target", "params"}
 _WORKLOAD = {f.name for f in dataclasses.fields(WorkloadSpec)} - {"duration"}
+# Workload keys of the gRPC consumers (SimpleConsumer/PushConsumer of the Python client): the
+# remoting workload always consumes with the Java client's push consumer.
+_PROXY_ONLY_WORKLOAD = {"consumer", "invisible_duration"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Overrides:
     rocketmq_version: str | None = None
     replicas: int | None = None
     sets: tuple[str, ...] = ()
+    access: str | None = None          # remoting | proxy
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,15 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         version=overrides.rocketmq_version or cluster.get("rocketmq_version", ClusterSpec.version),
         replicas=overrides.replicas if overrides.replicas is not None else cluster.get("replicas", 2),
         overrides={r: p for r, p in props.items() if p},
+        access=overrides.access or cluster.get("access", DEFAULT_ACCESS),
     ).with_set(list(overrides.sets))
 
+    if spec.access == "remoting":
+        for i, item in enumerate(data.get("workloads", [])):
+            only = sorted(_PROXY_ONLY_WORKLOAD & set(item)) if isinstance(item, dict) else []
+            if only:
+                raise UsageError(f"{where} [[workloads]] #{i + 1}: {', '.join(only)} only make sense through a "
+                                 f"proxy (gRPC consumers), not with access 'remoting'")
     workloads = _workloads(data.get("workloads", []), duration, overrides.rate, where)
     plan = _plan(faults, duration, seed, overrides, where)
     return Scenario(

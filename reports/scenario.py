@@ -24,9 +24,14 @@ CONTROLLER_KEYS = (
     "enableElectUncleanMaster", "isEnableElectUncleanMaster", "enableControllerInNamesrv", "controllers",
     "controllerType", "controllerDLegerPeers", "controllerAddr", "notifyBrokerRoleChanged",
 )
+ACCESS_WORDS = {
+    "remoting": "remoting: the official Java client straight to NameServers and brokers, no proxy",
+    "proxy": "proxy: the gRPC client through a RocketMQ Proxy",
+}
 JSON_KEYS = ("topology", "broker_config", "controller_config", "workload", "fault_plan")
 SHOWN_KEYS = {
-    "scenario", "description", "unhealed", "node_errors", "expected_verdict", "rocketmq_version", "replicas", "seed",
+    "scenario", "description", "unhealed", "node_errors", "expected_verdict", "rocketmq_version", "access",
+    "replicas", "seed",
     "duration_s", "image_id", "started_at", "ended_at", "drain_complete", "final_read_complete", "ledger_complete",
     *JSON_KEYS,
 }
@@ -95,6 +100,7 @@ def _facts(meta: Mapping[str, str], clock: Clock) -> list[tuple[str, str]]:
         ("left unhealed", meta.get("unhealed")),
         ("fatal node errors", meta.get("node_errors")),
         ("RocketMQ version", meta.get("rocketmq_version")),
+        ("access", ACCESS_WORDS.get(meta.get("access", ""), meta.get("access"))),
         ("replicas", meta.get("replicas")),
         ("seed", meta.get("seed")),
         ("duration", duration(seconds) if seconds is not None else None),

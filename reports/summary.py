@@ -28,6 +28,10 @@ def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_nam
         f"**Reason:** {escape(results.get('reason') or 'no reason given')}",
         "",
     ]
+    facts = [f"RocketMQ {meta['rocketmq_version']}" if meta.get("rocketmq_version") else "",
+             f"access {meta['access']}" if meta.get("access") else ""]
+    if any(facts):
+        lines += [escape(", ".join(f for f in facts if f)) + ".", ""]
     expected = checks.expected_verdict(meta)
     if expected is not None:
         met = "met" if expected == verdict else "**not met**"

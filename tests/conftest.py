@@ -8,17 +8,31 @@ import pytest
 from chaoskit.cluster.spec import DEFAULT_VERSION, ClusterSpec
 
 
+def suite_spec() -> ClusterSpec:
+    """The suite's cluster: a Proxy beside the brokers, so both access paths can be tested."""
+    return ClusterSpec(version=os.environ.get("CHAOSKIT_TEST_VERSION", DEFAULT_VERSION), replicas=2, access="proxy")
+
+
 @pytest.fixture(scope="session")
 def cluster():
-    """A ready cluster (started or reused by `up`); left running for the next test.
+    """A ready cluster (started or reused by `up`), with a Proxy so both access paths can be
+    tested; left running for the next test.
 
     Tests that break it (faults) must heal it before they end.
     CHAOSKIT_TEST_VERSION selects the RocketMQ version under test.
     """
     from chaoskit.cluster.lifecycle import up
 
-    version = os.environ.get("CHAOSKIT_TEST_VERSION", DEFAULT_VERSION)
-    return up(ClusterSpec(version=version, replicas=2), timeout=300, log=lambda m: print(f"cluster: {m}"))
+    return up(suite_spec(), timeout=300, log=lambda m: print(f"cluster: {m}"))
+
+
+@pytest.fixture
+def restores_cluster(cluster):
+    """For a test that replaces the suite's cluster (a `chaoskit run` starts its own): bring it back after."""
+    from chaoskit.cluster.lifecycle import up
+
+    yield cluster
+    up(suite_spec(), timeout=300, log=lambda m: print(f"cluster: {m}"))
 
 
 @pytest.fixture

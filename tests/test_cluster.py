@@ -85,7 +85,7 @@ def test_200_messages_sent_through_the_proxy_are_received(cluster):
     topic = "chaos-cluster-test"
     admin.run(cluster.client, cluster.nodes(), "updateTopic", "-n", nodes.namesrv_addrs(cluster.nodes()),
               "-c", CLUSTER_NAME, "-t", topic, "-r", "4", "-w", "4")
-    access = cluster.proxy_access
+    access = cluster.access("proxy")
     tag = uuid.uuid4().hex[:8]
     producer = Producer(access.configuration(10), (topic,), tls_enable=access.tls)
     consumer = SimpleConsumer(access.configuration(10), f"cluster-test-{tag}", {topic: FilterExpression()},

@@ -13,7 +13,8 @@ from chaoskit.scenario import Overrides, load
 
 
 class FakeCluster:
-    proxy_access = "proxy:8081"
+    def access(self, mode: str) -> str:
+        return f"{mode} access"
 
     def nodes(self) -> list:
         return []

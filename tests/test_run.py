@@ -31,10 +31,15 @@ def evidence(run_dir: Path) -> dict:
     return json.loads((run_dir / "results.json").read_text())
 
 
-def test_short_no_loss_passes(tmp_path, cluster):
+def test_short_no_loss_passes(tmp_path, restores_cluster):
+    """The seed's deployment: clients over remoting, and no proxy container at all."""
     res, run_dir = run(tmp_path, "no-loss", "--duration", "70", "--interval", "25", "--keep-cluster")
     results = evidence(run_dir)
     assert res.returncode == 0, res.stderr[-3000:]
+    meta = dict(sqlite3.connect(run_dir / "ledger.db").execute("SELECT key, value FROM meta"))
+    assert meta["access"] == "remoting"
+    assert set(json.loads(meta["topology"])) == {"namesrv-0", "namesrv-1", "namesrv-2", "broker-a-0", "broker-a-1"}
+    assert "access remoting" in (run_dir / "summary.md").read_text()
     assert results["valid"] is True
     assert results["acknowledged_count"] > 1000
     assert results["lost_count"] == 0 and results["lost_in_store_count"] == 0
@@ -44,9 +49,12 @@ def test_short_no_loss_passes(tmp_path, cluster):
     assert "PASS" in (run_dir / "report.html").read_text()
 
 
-def test_lossy_ack_fails_as_expected(tmp_path, cluster):
-    res, run_dir = run(tmp_path, "lossy-ack", "--keep-cluster")
+@pytest.mark.parametrize("access", ["remoting", "proxy"])
+def test_lossy_ack_fails_as_expected(tmp_path, restores_cluster, access: str):
+    res, run_dir = run(tmp_path, "lossy-ack", "--keep-cluster", "--access", access)
     results = evidence(run_dir)
+    meta = dict(sqlite3.connect(run_dir / "ledger.db").execute("SELECT key, value FROM meta"))
+    assert meta["access"] == access and ("proxy" in json.loads(meta["topology"])) == (access == "proxy")
     assert res.returncode == 1, res.stderr[-3000:]
     assert results["valid"] is False
     assert results["lost_count"] + (results["lost_in_store_count"] or 0) > 0

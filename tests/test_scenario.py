@@ -24,7 +24,12 @@ def test_shipped_scenarios_load_with_their_expectations():
     assert {w.kind for w in no_loss.workloads} == {"queue", "fifo"}
     assert {s.fault for s in no_loss.plan.steps} == {"kill", "pause", "partition"}
     assert {s.fault for s in lossy.plan.steps} == {"partition", "kill"}
+    # the seed's deployment (remoting, no proxy) by default; the proxy path kept verified by its own scenario
+    assert (no_loss.cluster.access, lossy.cluster.access, load("no-loss-proxy").cluster.access) == (
+        "remoting", "remoting", "proxy")
+    assert load("no-loss-proxy").plan == no_loss.plan
     stale = load("stale-master")
+    assert stale.cluster.access == "remoting"
     assert stale.expected_verdict == "pass" and stale.cluster.overrides["broker"]["allAckInSyncStateSet"] == "true"
     assert [(s.start, s.params["shape"]) for s in stale.plan.steps] == [(15, "from-controllers"), (45, "from-controllers"),
                                                                         (75, "from-controllers")]
@@ -55,6 +60,12 @@ def test_same_seed_same_plan():
     ('[cluster]\nrocketmq_version = "4.9"\n[[workloads]]\nkind = "queue"\n', "unknown RocketMQ version"),
     ('[run\n', "not valid TOML"),
     ('description = "no workloads"\n', "at least one [[workloads]]"),
+    ('[cluster]\naccess = "grpc"\n[[workloads]]\nkind = "queue"\n', "unknown access mode 'grpc': use remoting or proxy"),
+    ('[cluster.proxy]\ngrpcServerPort = 9\n[[workloads]]\nkind = "queue"\n',
+     "proxy properties were given, but access mode 'remoting' runs no proxy"),
+    ('[[workloads]]\nkind = "queue"\nconsumer = "push"\n', "consumer only make sense through a proxy"),
+    ('[cluster]\naccess = "remoting"\n[[workloads]]\nkind = "queue"\ninvisible_duration = 30\n',
+     "invisible_duration only make sense through a proxy"),
 ])
 def test_bad_scenario_files(tmp_path: Path, text: str, message: str):
     path = tmp_path / "typo.toml"
@@ -73,6 +84,8 @@ def test_bad_scenario_files(tmp_path: Path, text: str, message: str):
     (["no-loss", "--replicas", "7"], "--replicas must be 2 or 3"),
     (["no-loss", "--set", "broker.flushDiskType"], "bad --set"),
     (["no-loss", "--rocketmq-version", "six"], "unknown RocketMQ version 'six'"),
+    (["no-loss", "--access", "grpc"], "unknown access mode 'grpc'"),
+    (["no-loss", "--set", "proxy.grpcServerPort=9"], "access mode 'remoting' runs no proxy"),
 ])
 def test_bad_options_are_one_line_exit_2_and_start_nothing(args, message, nothing_started):
     assert_usage_error(run_cli(*args), message)

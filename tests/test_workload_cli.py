@@ -34,7 +34,9 @@ def test_workload_is_registered():
     (["--rate", "-5"], "rate must be a number > 0, not -5.0"),
     (["--rate", "fast"], "--rate must be a number, not 'fast'"),
     (["--kind", "delay"], "unknown workload kind 'delay': use queue or fifo"),
-    (["--consumer", "pull"], "unknown consumer 'pull'"),
+    (["--consumer", "pull", "--access", "proxy"], "unknown consumer 'pull'"),
+    (["--consumer", "push"], "--consumer chooses a gRPC consumer, which only makes sense with --access proxy"),
+    (["--access", "grpc"], "unknown access mode 'grpc': use remoting or proxy"),
     (["--producers", "1.5"], "--producers must be a whole number, not '1.5'"),
     (["--duration", "0"], "duration must be a number > 0"),
     (["--progress", "loud"], "unknown progress mode 'loud'"),
@@ -65,15 +67,21 @@ def test_no_cluster_exits_2(tmp_path: Path, fake_cluster):
     assert not (tmp_path / "run").exists()
 
 
-def test_unreachable_proxy_exits_2(tmp_path: Path, fake_cluster):
+@pytest.mark.parametrize("access, node, message", [
+    # 127.0.0.2: loopback, where nothing listens (the cluster's proxy port is published on 127.0.0.1 only)
+    ("remoting", Node("namesrv-0", "namesrv", "cid", "127.0.0.2", "running"), "127.0.0.2:9876 is unreachable"),
+    ("proxy", Node("proxy", "proxy", "cid", "127.0.0.2", "running"), "127.0.0.2:8081 is unreachable"),
+    ("proxy", Node("namesrv-0", "namesrv", "cid", "127.0.0.2", "running"), "no running chaoskit cluster to reach over proxy"),
+])
+def test_unreachable_cluster_exits_2(tmp_path: Path, fake_cluster, access: str, node: Node, message: str):
     class Unreachable:
         version = "5.5.0"
 
-        def nodes(self):  # TEST-NET-1: never routed
-            return [Node("proxy", "proxy", "cid", "192.0.2.1", "running")]
+        def nodes(self):
+            return [node]
 
     fake_cluster(Unreachable())
-    result = run(["--run-dir", str(tmp_path / "run")])
+    result = run(["--access", access, "--run-dir", str(tmp_path / "run")])
     assert result.exit_code == 2
-    assert "the proxy at 192.0.2.1:8081 is unreachable" in one_error_line(result)
+    assert message in one_error_line(result)
     assert not (tmp_path / "run").exists()

@@ -23,18 +23,24 @@ pytestmark = pytest.mark.integration
 ACKED = "SELECT DISTINCT value FROM sends WHERE outcome = 'ok'"
 
 
-def run(cluster, tmp_path: Path, spec: WorkloadSpec) -> sqlite3.Connection:
+def run(cluster, tmp_path: Path, spec: WorkloadSpec, access: str = "proxy") -> sqlite3.Connection:
     writer = LedgerWriter(tmp_path / "ledger.db")
     try:
-        summary = run_alone(spec, cluster.proxy_access, writer, cluster.nodes(), progress="plain")
+        summary = run_alone(spec, cluster.access(access), writer, cluster.nodes(), meta={"access": access},
+                            progress="plain")
     finally:
         writer.close()
     print(summary)
     return open_for_read(tmp_path / "ledger.db")
 
 
-def run_60s(cluster, tmp_path: Path, kind: str) -> sqlite3.Connection:
-    return run(cluster, tmp_path, WorkloadSpec(kind=kind, duration=60, rate=200))
+def run_60s(cluster, tmp_path: Path, kind: str, access: str) -> sqlite3.Connection:
+    conn = run(cluster, tmp_path, WorkloadSpec(kind=kind, duration=60, rate=200), access)
+    assert read_meta(conn)["access"] == access
+    if access == "remoting":  # the remoting client says where each acknowledged value was stored
+        unplaced = "SELECT count(*) FROM sends WHERE outcome = 'ok' AND (queue IS NULL OR commitlog_offset IS NULL)"
+        assert conn.execute(unplaced).fetchone()[0] == 0
+    return conn
 
 
 def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection, target: int = 60 * 200) -> None:
@@ -52,14 +58,16 @@ def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection
     assert conn.execute("SELECT count(*) FROM sends WHERE outcome = 'fail'").fetchone()[0] == 0
 
 
-def test_queue_run_receives_and_stores_every_acknowledged_value(cluster, tmp_path: Path):
-    conn = run_60s(cluster, tmp_path, "queue")
+@pytest.mark.parametrize("access", ["remoting", "proxy"])
+def test_queue_run_receives_and_stores_every_acknowledged_value(cluster, tmp_path: Path, access: str):
+    conn = run_60s(cluster, tmp_path, "queue", access)
     assert_every_acknowledged_value_received_and_stored(conn)
     assert conn.execute("SELECT count(*) FROM sends WHERE group_key IS NOT NULL").fetchone()[0] == 0
 
 
-def test_fifo_run_receives_every_value_in_group_order(cluster, tmp_path: Path):
-    conn = run_60s(cluster, tmp_path, "fifo")
+@pytest.mark.parametrize("access", ["remoting", "proxy"])
+def test_fifo_run_receives_every_value_in_group_order(cluster, tmp_path: Path, access: str):
+    conn = run_60s(cluster, tmp_path, "fifo", access)
     assert_every_acknowledged_value_received_and_stored(conn)
     # each group belongs to one producer, and within it first deliveries follow the send order
     owners = conn.execute("SELECT group_key, count(DISTINCT process) FROM sends GROUP BY group_key").fetchall()
@@ -120,7 +128,7 @@ def test_a_batch_ack_acknowledges_every_message_of_it(cluster):
     from chaoskit.cluster.topics import TOPICS
     from workloads.consumer import ack_batch
 
-    topic, access, token = TOPICS["probe"].name, cluster.proxy_access, f"batch-ack-{time.time_ns()}"
+    topic, access, token = TOPICS["probe"].name, cluster.access("proxy"), f"batch-ack-{time.time_ns()}"
     producer = Producer(access.configuration(request_timeout=10), (topic,), tls_enable=access.tls)
     consumer = SimpleConsumer(access.configuration(10), TOPICS["probe"].group, {topic: FilterExpression()},
                               await_duration=1, tls_enable=access.tls)

@@ -9,6 +9,7 @@ from pathlib import Path
 from rocketmq.v5.exception import IllegalArgumentException, InternalErrorException
 
 from chaoskit.ledger import LedgerWriter, open_for_read
+from workloads.grpc_sender import GrpcSender
 from workloads.producer import ProducerWorker
 from workloads.ratelimit import Schedule
 from workloads.spec import WorkloadSpec
@@ -64,7 +65,8 @@ def run_producer(tmp_path: Path, spec: WorkloadSpec, sends: int):
     writer = LedgerWriter(tmp_path / "ledger.db")
     stats = Stats(Tracker())
     stub = StubClient()
-    worker = ProducerWorker(0, spec, None, "run1", writer, stats, make_client=lambda: stub)
+    worker = ProducerWorker(0, spec, lambda: GrpcSender(lambda: stub, spec.topic, spec.request_timeout), "run1",
+                            writer, stats)
     worker.start_client()
     start = time.time() + 0.05
     worker.start(Schedule(start, spec.rate, sends / spec.rate))
@@ -118,8 +120,9 @@ def test_a_send_is_on_disk_before_its_outcome(tmp_path: Path):
     """A harness that dies mid-send leaves the send's row (info, no completion), never a delivery without it."""
     writer = LedgerWriter(tmp_path / "ledger.db")
     stats = Stats(Tracker())
-    worker = ProducerWorker(0, WorkloadSpec(rate=100, request_timeout=1, producers=1), None, "run1", writer,
-                            stats, make_client=StubClient)
+    spec = WorkloadSpec(rate=100, request_timeout=1, producers=1)
+    worker = ProducerWorker(0, spec, lambda: GrpcSender(StubClient, spec.topic, spec.request_timeout), "run1",
+                            writer, stats)
     worker.start_client()
     worker.start(Schedule(time.time(), 100, 0.04))  # p0-000000 .. p0-000003; 3 never answers
     while stats.snapshot().sends < 3:

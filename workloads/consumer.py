@@ -1,4 +1,5 @@
-"""Consumers: SimpleConsumer workers (receive, record, ack) and a PushConsumer option.
+"""Consumers: the worker thread every consumer runs in, and the `proxy` access path's consumers:
+SimpleConsumer workers (receive, record, ack) and a PushConsumer option.
 
 Every delivery is recorded, redeliveries included (with the broker's
 delivery_attempt), before it is acknowledged: a crash between the two can
@@ -10,6 +11,7 @@ import logging
 import threading
 from typing import Any
 
+from chaoskit.cluster.access import Access
 from chaoskit.cluster.proxy_client import ProxyAccess
 from workloads.delivery import DeliverySink
 from workloads.spec import WorkloadSpec
@@ -27,7 +29,7 @@ PUSH_SETTLE_S = 5.0  # a push consumer receives on its own: wait this long befor
 class ConsumerWorker:
     """Consumer number `index` (process `c<index>`), running in its own thread."""
 
-    def __init__(self, index: int, spec: WorkloadSpec, access: ProxyAccess, sink: DeliverySink) -> None:
+    def __init__(self, index: int, spec: WorkloadSpec, access: Access, sink: DeliverySink) -> None:
         self.name = f"c{index}"
         self._spec = spec
         self._access = access

@@ -45,6 +45,10 @@ class DeliverySink:
         self._stats.delivered(first)
         self.last_activity = ts
 
+    def commit(self) -> None:
+        """Wait until every delivery recorded so far is on disk (before a client commits its offset)."""
+        self._writer.flush()
+
     def polled(self, process: str) -> None:
         """A consumer's receive call succeeded (with or without messages)."""
         if process not in self._polled:

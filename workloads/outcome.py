@@ -30,9 +30,41 @@ short by a crash holds every send that may have reached the broker.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future
+from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 OK, FAIL, INFO = "ok", "fail", "info"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A send's outcome as an access path's client reports it (the ledger's `sends` columns)."""
+
+    outcome: str                        # ok | fail | info
+    message_id: str | None = None
+    error: str | None = None
+    queue: str | None = None            # broker/queue id the broker stored it in, when the client says
+    queue_offset: int | None = None
+    commitlog_offset: int | None = None
+
+
+class SendClient(Protocol):
+    """What a producer sends through: one per producer, for either access path.
+
+    `send` never raises: its future always resolves to a `Sent`, classified
+    where the result arises (the access path knows what its errors mean).
+    """
+
+    deadline: float          # seconds after which a send with no outcome is recorded `info`
+    concurrency: int | None  # sends it can have in flight at once (None: no own limit)
+
+    def startup(self) -> None: ...
+
+    def send(self, value: str, body: bytes, tag: str, group: str | None) -> Future[Sent]: ...
+
+    def shutdown(self) -> None: ...
 
 
 class Stage(Enum):

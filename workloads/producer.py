@@ -1,7 +1,7 @@
 """One producer: a client, a thread that sends on an open-loop schedule, its in-flight sends.
 
-Sends go through `send_async` (one thread of synchronous sends manages only
-about 230/s). An in-flight slot is taken per send and given back when the
+Sends go through the access path's SendClient (workloads/grpc_sender.py,
+workloads/remoting/sender.py), which classifies each result. An in-flight slot is taken per send and given back when the
 outcome is known; a fifo producer's slots are its message groups, so a
 group's next message is sent only after its previous one completed. When
 no slot is free at a send's due time the send waits for one: the schedule's
@@ -16,22 +16,12 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from dataclasses import asdict
 from typing import Any
 
-from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.ledger import EventKind, LedgerWriter
 from workloads import payload
-from workloads.outcome import (
-    IN_FLIGHT_ERROR,
-    INFO,
-    NO_OUTCOME_ERROR,
-    OK,
-    Stage,
-    classify,
-    error_text,
-    send_deadline,
-)
+from workloads.outcome import IN_FLIGHT_ERROR, INFO, NO_OUTCOME_ERROR, OK, SendClient, Sent
 from workloads.ratelimit import Schedule, sleep_until
 from workloads.spec import WorkloadSpec
 from workloads.stats import Stats
@@ -42,13 +32,12 @@ _SLOT_POLL_S = 0.2  # how often a backlogged producer re-checks the stop flag
 class ProducerWorker:
     """Producer number `index` of a run (process name `p<index>`)."""
 
-    def __init__(self, index: int, spec: WorkloadSpec, access: ProxyAccess | None, run_id: str,
-                 writer: LedgerWriter, stats: Stats, make_client: Callable[[], Any] | None = None) -> None:
-        """`make_client` replaces the RocketMQ Producer (tests and the benchmark pass a stub)."""
+    def __init__(self, index: int, spec: WorkloadSpec, make_client: Callable[[], SendClient], run_id: str,
+                 writer: LedgerWriter, stats: Stats) -> None:
+        """`make_client` builds this producer's SendClient (of the run's access path, or a test's stub)."""
         self.index = index
         self.name = f"p{index}"
         self._spec = spec
-        self._access = access
         self._run_id = run_id
         self._schedule: Schedule | None = None
         self._writer = writer
@@ -57,13 +46,7 @@ class ProducerWorker:
         self._lock = threading.Lock()
         self._in_flight: dict[str, tuple[float, str | None]] = {}  # value -> (invoke_ts, group)
         self._slots: queue.Queue = queue.Queue()
-        if spec.fifo:
-            for g in range(spec.fifo_groups):
-                self._slots.put(f"{self.name}-g{g}")
-        else:
-            for _ in range(max(1, spec.max_in_flight // spec.producers)):
-                self._slots.put(None)
-        self._make_client = make_client or self._rocketmq_producer
+        self._make_client = make_client
         self._client: Any = None
         self._deadline = 0.0
         self._thread = threading.Thread(target=self._send_loop, name=f"producer-{self.name}", daemon=True)
@@ -73,19 +56,17 @@ class ProducerWorker:
         self.sent = 0
 
     def start_client(self) -> None:
-        """Start the RocketMQ producer (route lookup, settings); raises if it cannot."""
-        from rocketmq import Producer  # heavy gRPC import, only when sending
-
-        self._deadline = send_deadline(self._spec.request_timeout, Producer.DEFAULT_MAX_SEND_ATTEMPTS)
+        """Start the client (route lookup, settings); raises if it cannot."""
         self._client = self._make_client()
+        self._deadline = self._client.deadline
         self._client.startup()
-
-    def _rocketmq_producer(self) -> Any:
-        from rocketmq import Producer
-
-        assert self._access is not None
-        return Producer(self._access.configuration(self._spec.request_timeout), (self._spec.topic,),
-                        tls_enable=self._access.tls)
+        if self._spec.fifo:
+            for g in range(self._spec.fifo_groups):
+                self._slots.put(f"{self.name}-g{g}")
+        else:
+            slots = max(1, self._spec.max_in_flight // self._spec.producers)
+            for _ in range(min(slots, self._client.concurrency or slots)):
+                self._slots.put(None)
 
     def start(self, schedule: Schedule) -> None:
         """Begin following `schedule` (its first send is due at schedule.start)."""
@@ -117,8 +98,6 @@ class ProducerWorker:
     # -- sending ---------------------------------------------------------
 
     def _send_loop(self) -> None:
-        from rocketmq import Message
-
         spec, schedule, i = self._spec, self._schedule, 0
         assert schedule is not None
         body_size, total = spec.size, schedule.count()
@@ -127,13 +106,7 @@ class ProducerWorker:
             if slot is _STOPPED:
                 break
             value = payload.value_of(self.index, i)
-            msg = Message()
-            msg.topic = spec.topic
-            msg.body = payload.encode(value, self._run_id, body_size)
-            msg.keys = value
-            msg.tag = self._run_id
-            if slot is not None:
-                msg.message_group = slot
+            body = payload.encode(value, self._run_id, body_size)
             invoke_ts = time.time()
             self._stats.invoked(max(0.0, invoke_ts - schedule.due(i)))
             with self._lock:
@@ -144,12 +117,8 @@ class ProducerWorker:
                 "value": value, "process": self.name, "group_key": slot, "invoke_ts": invoke_ts,
                 "complete_ts": None, "outcome": INFO, "message_id": None, "error": IN_FLIGHT_ERROR,
                 "topic": spec.topic})
-            try:
-                future = self._client.send_async(msg)
-            except Exception as exc:  # raised before the request left: see outcome.py
-                self._complete(value, exc, Stage.INVOKE)
-            else:
-                future.add_done_callback(lambda f, v=value: self._on_done(v, f))
+            future = self._client.send(value, body, self._run_id, slot)
+            future.add_done_callback(lambda f, v=value: self._complete(v, f.result()))
             i += 1
         self._end_backlog()
         self.sent = i
@@ -186,32 +155,21 @@ class ProducerWorker:
         self._writer.add("events", {"ts": start, "kind": EventKind.SEND_BACKLOG, "detail": json.dumps(
             {"producer": self.name, "seconds": round(time.time() - start, 3), "sends_delayed": waited})})
 
-    def _on_done(self, value: str, future: Future) -> None:
-        try:
-            receipt = future.result()
-        except Exception as exc:
-            self._complete(value, exc, Stage.COMPLETE)
-        else:
-            self._complete(value, None, Stage.COMPLETE, receipt.message_id)
-
-    def _complete(self, value: str, exc: BaseException | None, stage: Stage, message_id: str | None = None) -> None:
+    def _complete(self, value: str, sent: Sent) -> None:
         """Record one send's outcome (once: a send expired by the reaper is only noted)."""
         complete_ts = time.time()
         with self._lock:
             entry = self._in_flight.pop(value, None)
-        outcome = classify(exc, stage)
-        error = None if exc is None else error_text(exc)
         if entry is None:
             self._writer.add("events", {"ts": complete_ts, "kind": EventKind.LATE_SEND_OUTCOME, "detail": json.dumps(
-                {"value": value, "outcome": outcome, "message_id": message_id, "error": error})})
+                {"value": value, **asdict(sent)})})
             return
-        self._settle(value, entry[1], complete_ts, outcome, message_id, error)
+        self._settle(value, entry[1], complete_ts, sent)
 
-    def _settle(self, value: str, group: str | None, complete_ts: float | None, outcome: str,
-                message_id: str | None, error: str | None) -> None:
-        """Amend the send's row with its outcome and free its slot."""
-        self._writer.amend("sends", {"value": value}, {
-            "complete_ts": complete_ts, "outcome": outcome, "message_id": message_id, "error": error})
+    def _settle(self, value: str, group: str | None, complete_ts: float | None, sent: Sent) -> None:
+        """Amend the send's row with its outcome (and where it was stored) and free its slot."""
+        self._writer.amend("sends", {"value": value}, {"complete_ts": complete_ts, **asdict(sent)})
+        outcome = sent.outcome
         if outcome == OK:
             self._stats.tracker.ack(self.index, int(value.rsplit("-", 1)[1]))
         self._stats.sent(outcome)
@@ -231,7 +189,7 @@ class ProducerWorker:
             for v, _ in old:
                 del self._in_flight[v]
         for value, (_, group) in old:
-            self._settle(value, group, None, INFO, None, NO_OUTCOME_ERROR)
+            self._settle(value, group, None, Sent(INFO, error=NO_OUTCOME_ERROR))
 
 
 _STOPPED = object()  # _take_slot: the producer was stopped while waiting

@@ -21,16 +21,18 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from chaoskit import completeness
+from chaoskit.cluster.access import Access
 from chaoskit.cluster.nodes import Node
-from chaoskit.cluster.proxy_client import ProxyAccess
 from chaoskit.completeness import WorkloadEnd
 from chaoskit.ledger import EventKind, LedgerWriter, WorkloadWriter
+from workloads import access as access_mod
 from workloads import payload
-from workloads.consumer import AWAIT_S, make_consumer
+from workloads.consumer import AWAIT_S
 from workloads.delivery import DeliverySink
 from workloads.drain import DrainResult, drain
 from workloads.final_read import FinalRead, read_store
@@ -76,10 +78,10 @@ class WorkloadSummary:
         return WorkloadEnd("", self.drain.complete, self.final_read is not None and self.final_read.complete)
 
 
-def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, nodes: list[Node], *,
+def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, nodes: list[Node], *,
                  first_producer: int = 0, progress: str = "auto", stop: threading.Event | None = None,
                  before_final_read: Callable[[], None] | None = None) -> WorkloadSummary:
-    """Run `spec` against the cluster (`nodes`, reached through `access`), recording into `writer`.
+    """Run `spec` against the cluster (`nodes`, its clients reaching it through `access`), recording into `writer`.
 
     Producers are numbered from `first_producer` (values p<n>-<seq>).
     `progress`: auto | live | plain | off. `stop` ends the run early (drain
@@ -88,14 +90,16 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
     the same way and is re-raised once producers and consumers have stopped.
     """
     stop = stop or threading.Event()
+    access_mod.prepare(access_mod.mode_of(access))
     run_id = payload.new_run_id()
     writer = WorkloadWriter(writer, spec.kind)
     stats = Stats(Tracker())
     sink = DeliverySink(run_id, spec.topic, writer, stats)
     view = ProgressView(stats, auto_mode() if progress == "auto" else progress).start()
-    consumers = [make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
-    producers = [ProducerWorker(first_producer + i, spec, access, run_id, writer, stats)
-                 for i in range(spec.producers)]
+    consumers = [access_mod.make_consumer(i, spec, access, sink) for i in range(spec.consumers)]
+    new_sender = access_mod.sender_factory(access, spec)
+    producers = [ProducerWorker(n, spec, lambda n=n: new_sender(n), run_id, writer, stats)
+                 for n in range(first_producer, first_producer + spec.producers)]
 
     def phase(name: str, ts: float | None = None) -> None:
         stats.phase(name)
@@ -105,8 +109,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
         phase("warmup")
         for c in consumers:
             c.start()
-        for p in producers:
-            p.start_client()
+        _each_at_once([p.start_client for p in producers])  # each client start is a few round trips
         if not sink.wait_polled({c.name for c in consumers}, spec.warmup_timeout, stop):
             if stop.is_set():
                 raise KeyboardInterrupt
@@ -165,7 +168,7 @@ def run_workload(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, 
         view.stop()
 
 
-def run_alone(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, nodes: list[Node], *,
+def run_alone(spec: WorkloadSpec, access: Access, writer: LedgerWriter, nodes: list[Node], *,
               meta: dict[str, object] | None = None, **options: Any) -> WorkloadSummary:
     """`run_workload` as the only writer of its ledger (`chaoskit workload`): with the ledger's meta.
 
@@ -185,11 +188,14 @@ def run_alone(spec: WorkloadSpec, access: ProxyAccess, writer: LedgerWriter, nod
 
 def _finish_producers(producers: list[ProducerWorker]) -> None:
     """Stop sending and wait for every in-flight outcome, all producers at once."""
-    threads = [threading.Thread(target=p.finish) for p in producers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _each_at_once([p.finish for p in producers])
+
+
+def _each_at_once(calls: list[Callable[[], None]]) -> None:
+    """Run every call on its own thread; wait for all; re-raise the first failure."""
+    with ThreadPoolExecutor(max(1, len(calls))) as pool:
+        for future in [pool.submit(c) for c in calls]:
+            future.result()
 
 
 def _stop_consumers(consumers: list, spec: WorkloadSpec) -> None:

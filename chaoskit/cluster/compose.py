@@ -30,7 +30,7 @@ def environment(spec: ClusterSpec) -> dict[str, str]:
         "ROCKETMQ_VERSION": spec.version,
         "CHAOSKIT_DATA_DIR": str(root / "data"),
         "CHAOSKIT_CONF_DIR": str(root / "conf"),
-        "COMPOSE_PROFILES": "replicas3" if spec.replicas == 3 else "",
+        "COMPOSE_PROFILES": ",".join(p for p, on in (("replicas3", spec.replicas == 3), ("proxy", spec.with_proxy)) if on),
     })
     return env
 
@@ -63,8 +63,8 @@ def up(spec: ClusterSpec) -> None:
 
 def down(keep_data: bool = False) -> None:
     """Remove containers, network and volumes; and the node data unless asked to keep it."""
-    # Every profile, so a third replica goes too.
-    env_spec = ClusterSpec(replicas=3)
+    # Every profile, so a third replica and a proxy go too.
+    env_spec = ClusterSpec(replicas=3, access="proxy")
     # Data that is thrown away needs no clean shutdown: kill at once.
     run(env_spec, "down", "-v", "--remove-orphans", "-t", "5" if keep_data else "0")
     if not keep_data:

@@ -9,6 +9,11 @@ from chaoskit.errors import UsageError
 ROLES = ("broker", "controller", "proxy")
 DEFAULT_VERSION = "5.5.0"
 _VERSION_RE = re.compile(r"^5\.\d+\.\d+$")
+# How the workloads reach the brokers: the official remoting client straight to
+# NameServers and brokers (the seed's deployment: no proxy container runs), or
+# the gRPC client through a Proxy.
+ACCESS_MODES = ("remoting", "proxy")
+DEFAULT_ACCESS = "remoting"
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
 
@@ -26,9 +31,15 @@ class ClusterSpec:
     # role -> {property: value}; "controller" lands in the NameServers' file,
     # which holds the embedded controllers' settings.
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+    access: str = DEFAULT_ACCESS
 
     def __post_init__(self) -> None:
         check_version(self.version)
+        if self.access not in ACCESS_MODES:
+            raise UsageError(f"unknown access mode '{self.access}': use {' or '.join(ACCESS_MODES)}")
+        if self.access == "remoting" and self.overrides.get("proxy"):
+            raise UsageError("proxy properties were given, but access mode 'remoting' runs no proxy: "
+                             "drop them or use access 'proxy'")
         if self.replicas not in (2, 3):
             raise UsageError(f"--replicas must be 2 or 3, not {self.replicas}")
         for role, props in self.overrides.items():
@@ -37,6 +48,10 @@ class ClusterSpec:
             for key, value in props.items():
                 if not _KEY_RE.match(key) or "\n" in str(value):
                     raise UsageError(f"bad {role} property '{key}={value}'")
+
+    @property
+    def with_proxy(self) -> bool:
+        return self.access == "proxy"
 
     @property
     def brokers(self) -> list[str]:
@@ -50,4 +65,4 @@ class ClusterSpec:
             if not m:
                 raise UsageError(f"bad --set '{item}': expected broker.KEY=VALUE or controller.KEY=VALUE")
             merged.setdefault(m.group(1), {})[m.group(2)] = m.group(3)
-        return ClusterSpec(self.version, self.replicas, merged)
+        return ClusterSpec(self.version, self.replicas, merged, self.access)

@@ -18,8 +18,8 @@ from chaoskit.cluster.image import inputs_digest
 from chaoskit.ledger import LedgerWriter
 
 REPO = Path(__file__).resolve().parents[1]
-IGNORED = shutil.ignore_patterns(".git", ".venv", "store", ".chaoskit", "build", "dist", "*.egg-info",
-                                 "__pycache__", ".hypothesis", "bench", "tests", "docs")
+IGNORED = shutil.ignore_patterns(".git", ".venv", "store", ".chaoskit", "build", "dist", "*.egg-info", "__pycache__",
+                                 ".hypothesis", ".ruff_cache", "test-artifacts", "bench", "tests", "docs")
 
 
 def sh(*cmd: str | Path, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

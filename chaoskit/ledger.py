@@ -12,7 +12,7 @@ import queue
 import sqlite3
 import threading
 from concurrent.futures import Future
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ TABLES: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("error", "TEXT", True),
         ("topic", "TEXT", False),
         ("workload", "TEXT", False),
-        # where the broker stored an acknowledged value, when the client says (the remoting client does)
+        # Where the broker stored an acknowledged value, when the client says (the remoting client does).
         ("queue", "TEXT", False),
         ("queue_offset", "INTEGER", False),
         ("commitlog_offset", "INTEGER", False),
@@ -103,7 +103,7 @@ SCHEMA_SQL = "".join(
     for table, columns in TABLES.items()) + INDEXES_SQL
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     """The kinds of `events` rows, every writer's and reader's one list."""
 
     PHASE = "phase"                        # a workload phase begins (detail: warmup, main, drain, ...)
@@ -113,9 +113,6 @@ class EventKind(str, Enum):
     CONTROLLER_LEADER_CHANGE = "controller_leader_change"
     FAULT_SKIPPED = "fault_skipped"        # a step that could not be aimed
     FAULT_FAILED = "fault_failed"          # a step whose fault could not be applied
-
-    def __str__(self) -> str:  # as written to the ledger
-        return self.value
 
 
 class LedgerError(Exception):

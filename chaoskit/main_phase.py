@@ -21,6 +21,7 @@ from chaoskit.ledger import LedgerWriter
 from chaoskit.scenario import Scenario
 from faults.executor import Executor
 from workloads.runner import WorkloadSummary, run_workload
+from workloads.spec import WorkloadSpec
 
 
 class RecoveryGate:
@@ -78,7 +79,7 @@ def run(scenario: Scenario, cluster: lifecycle.Cluster, writer: LedgerWriter, st
     summaries: dict[str, WorkloadSummary] = {}
     firsts = [sum(w.producers for w in scenario.workloads[:i]) for i in range(len(scenario.workloads))]
 
-    def one(i: int, spec) -> None:
+    def one(i: int, spec: WorkloadSpec) -> None:
         facts.workloads[spec.kind] = WorkloadEnd("did not end")
         try:
             summaries[spec.kind] = run_workload(

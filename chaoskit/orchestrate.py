@@ -55,9 +55,11 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
     """Run `scenario`; returns the verdict and where the evidence is. `origin`: meta naming the
     run this one repeats or reduces (`replay_of`, `shrink_of`).
 
-    A missing client piece (JRE, client jars) is a UsageError before anything starts.
+    A missing client piece (JRE, client jars) or an unreachable Docker engine is a
+    UsageError before anything starts.
     """
     workload_access.prepare(scenario.cluster.access)
+    client = engine.connect()  # an unreachable engine is a UsageError before the run directory exists
     run_dir = runstore.create(scenario.name)
     log = runstore.file_logger(run_dir)
 
@@ -78,7 +80,6 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
     facts = Facts()
     stop = threading.Event()
     executors: list[Executor] = []
-    client = engine.connect()
     try:
         with stop_on_signals(stop, say):
             say("fresh cluster: removing any running one")

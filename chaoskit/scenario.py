@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from chaoskit.cluster import user_config
 from chaoskit.cluster.spec import DEFAULT_ACCESS, ClusterSpec

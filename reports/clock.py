@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 NONE = "—"
 
@@ -23,7 +23,7 @@ class Clock:
         """'23:59:01.123' in UTC."""
         if ts is None:
             return NONE
-        return datetime.fromtimestamp(ts, timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+        return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S.%f")[:-3]
 
     def both(self, ts: float | None) -> str:
         """'t+12.3s (23:59:01.123)'."""
@@ -35,7 +35,7 @@ class Clock:
         """'2026-11-29 23:59:01 UTC'."""
         if ts is None:
             return NONE
-        return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
     def offset(self, ts: float) -> float:
         """Seconds since run start (chart x axis)."""

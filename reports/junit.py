@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from reports import checks
@@ -37,7 +37,7 @@ def junit_xml(results: Mapping[str, Any], meta: Mapping[str, str], suite_name: s
     suite = ET.SubElement(root, "testsuite", {"name": _clean(suite_name), **tally})
     started = parse_time(meta.get("started_at"))
     if started is not None:
-        suite.set("timestamp", datetime.fromtimestamp(started, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
+        suite.set("timestamp", datetime.fromtimestamp(started, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "verdict", "value": checks.verdict(results)})
     for key in _PROPERTIES:

@@ -12,7 +12,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from reports.run import Fault
@@ -62,7 +62,7 @@ def line_time(line: str, offset_hours: float = 0.0) -> float | None:
         return None
     date, hh, mm, ss, frac = match.groups()
     try:
-        stamp = datetime.strptime(f"{date} {hh}:{mm}:{ss}", "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+        stamp = datetime.strptime(f"{date} {hh}:{mm}:{ss}", "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None
     return stamp.timestamp() - offset_hours * 3600 + (float(f"0.{frac}") if frac else 0.0)

@@ -117,3 +117,10 @@ def test_foreign_ledger_without_ledger_complete_key_is_judged_by_the_rest(book: 
     book.sends("a").receives("a").meta(ledger_complete=None)
     results = book.check()
     assert results["valid"] is True and results["ledger_complete"] is True
+
+
+def test_an_incomplete_ledger_says_why_when_its_meta_does(book: Ledger) -> None:
+    book.sends("a").receives("a").meta(ledger_complete="false", incomplete_because="interrupted")
+    results = book.check()
+    assert results["valid"] == "unknown"
+    assert results["reason"] == "the ledger is incomplete: meta ledger_complete is 'false' (interrupted)"

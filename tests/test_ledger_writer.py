@@ -58,3 +58,29 @@ def test_a_failed_writer_fails_its_next_caller(tmp_path: Path) -> None:
         writer.flush()
     with pytest.raises(LedgerError):
         writer.close()
+
+
+def test_a_ledger_from_before_the_workload_column_still_checks(tmp_path: Path) -> None:
+    """Older ledgers have no `workload` column and the kind as a value prefix; the checker reads them."""
+    from chaoskit.checker import write_results
+
+    path = tmp_path / "ledger.db"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE sends (value TEXT NOT NULL, process TEXT NOT NULL, group_key TEXT, invoke_ts REAL NOT NULL,
+                            complete_ts REAL, outcome TEXT NOT NULL, message_id TEXT, error TEXT, topic TEXT);
+        CREATE TABLE receives (value TEXT NOT NULL, process TEXT NOT NULL, group_key TEXT, ts REAL NOT NULL,
+                               message_id TEXT, topic TEXT, delivery_attempt INTEGER);
+        CREATE TABLE faults (name TEXT NOT NULL, target TEXT, start_ts REAL NOT NULL, end_ts REAL, step INTEGER,
+                             detail TEXT);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        INSERT INTO meta VALUES ('ledger_complete', 'true'), ('drain_complete', 'true'),
+                                ('queue.ledger_complete', 'true'), ('fifo.ledger_complete', 'true');
+        INSERT INTO sends VALUES ('queue/p0-000001', 'p0', NULL, 1.0, 1.1, 'ok', 'M1', NULL, 'chaos-queue'),
+                                 ('fifo/p0-000001', 'p0', 'p0-g0', 1.0, 1.1, 'ok', 'M2', NULL, 'chaos-fifo');
+        INSERT INTO receives VALUES ('queue/p0-000001', 'c0', NULL, 1.5, 'M1', 'chaos-queue', 1);
+    """)
+    conn.commit()
+    conn.close()
+    results, _ = write_results(tmp_path)
+    assert (results["valid"], results["acknowledged_count"], results["lost"]) == (False, 2, ["fifo/p0-000001"])

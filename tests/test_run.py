@@ -47,6 +47,14 @@ def test_short_no_loss_passes(tmp_path, restores_cluster):
     faults = conn.execute("SELECT name, end_ts FROM faults").fetchall()
     assert faults and all(end is not None for _, end in faults)  # every fault healed
     assert "PASS" in (run_dir / "report.html").read_text()
+    # Each workload's rows carry it; their producers are numbered apart, so values are unique.
+    producers = conn.execute("SELECT workload, group_concat(DISTINCT process) FROM sends GROUP BY workload")
+    assert {w: set(p.split(",")) for w, p in producers} == {"queue": {"p0", "p1"}, "fifo": {"p2", "p3"}}
+    assert conn.execute("SELECT count(*) FROM receives WHERE workload IS NULL").fetchone()[0] == 0
+    steps = json.loads((run_dir / "end.json").read_text())
+    assert [s["name"] for s in steps] == ["heal", "node errors", "completeness", "close ledger", "collect logs",
+                                          "check", "report"]  # kept: no teardown
+    assert all(s["ok"] for s in steps), steps
 
 
 @pytest.mark.parametrize("access", ["remoting", "proxy"])

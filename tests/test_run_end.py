@@ -132,6 +132,7 @@ def test_a_heal_that_raises_makes_the_run_unknown_and_still_ends_it(tmp_path):
     results = finish(tmp_path, _ledger(tmp_path), Facts(workloads={"queue": CLEAN, "fifo": CLEAN}),
                      cluster.actions(keep=True), lambda m: None)
     assert results["valid"] == "unknown"
+    assert results["reason"] == "the ledger is incomplete: meta ledger_complete is 'false' (end step 'heal' failed)"
     meta = dict(sqlite3.connect(tmp_path / "ledger.db").execute("SELECT key, value FROM meta"))
     assert meta["ledger_complete"] == "false" and meta["incomplete_because"] == "end step 'heal' failed"
     assert cluster.calls == ["heal", "node errors", "collect logs"]  # kept: no teardown

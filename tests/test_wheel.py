@@ -14,11 +14,12 @@ import sysconfig
 import time
 from pathlib import Path
 
+from chaoskit.cluster.image import inputs_digest
 from chaoskit.ledger import LedgerWriter
 
 REPO = Path(__file__).resolve().parents[1]
-IGNORED = shutil.ignore_patterns(".git", ".venv", "store", ".chaoskit", "build", "dist", "*.egg-info",
-                                 "__pycache__", ".hypothesis", "bench", "tests", "docs")
+IGNORED = shutil.ignore_patterns(".git", ".venv", "store", ".chaoskit", "build", "dist", "*.egg-info", "__pycache__",
+                                 ".hypothesis", ".ruff_cache", "test-artifacts", "bench", "tests", "docs")
 
 
 def sh(*cmd: str | Path, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -35,12 +36,13 @@ def install(tmp: Path) -> Path:
                "-w", tmp / "dist", ".", cwd=src)
     assert built.returncode == 0, built.stderr
     venv = tmp / "venv"
-    made = sh(sys.executable, "-m", "venv", venv, cwd=tmp)
+    made = sh(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp)  # this pip installs into it
     assert made.returncode == 0, made.stderr
     purelib = Path(sh(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
                       cwd=tmp).stdout.strip())
     wheel = next((tmp / "dist").glob("chaoskit-*.whl"))
-    pip = sh(venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel, cwd=tmp)
+    pip = sh(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-q", "--no-deps",
+             "--no-index", wheel, cwd=tmp)
     assert pip.returncode == 0, pip.stderr
     # Then the dependencies: this interpreter's site-packages, after the venv's own (a
     # plain path line: no .pth file there runs, so an editable chaoskit there stays out).
@@ -61,6 +63,11 @@ def test_the_installed_wheel_runs_from_another_folder(tmp_path):
     compose, store = (Path(p) for p in where.stdout.split())
     assert compose.is_relative_to(tmp_path / "venv") and compose.is_file() and not compose.is_symlink()
     assert store == elsewhere / "store"
+    # The image's build files came along whole (an image built from a checkout is not rebuilt).
+    assert os.access(compose.parent / "docker" / "launch.sh", os.X_OK)
+    digest = sh(chaoskit.parent / "python", "-c", "from chaoskit.cluster.image import inputs_digest; print(inputs_digest())",
+                cwd=elsewhere, env=env)
+    assert digest.stdout.strip() == inputs_digest(), digest.stderr
 
     dry = sh(chaoskit, "run", "no-loss", "--dry-run", cwd=elsewhere, env=env)
     assert dry.returncode == 0, dry.stderr

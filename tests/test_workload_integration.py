@@ -15,7 +15,7 @@ import pytest
 
 from chaoskit.checker import write_results
 from chaoskit.ledger import LedgerWriter, open_for_read, read_meta
-from workloads.runner import run_workload
+from workloads.runner import run_alone
 from workloads.spec import WorkloadSpec
 
 pytestmark = pytest.mark.integration
@@ -26,7 +26,8 @@ ACKED = "SELECT DISTINCT value FROM sends WHERE outcome = 'ok'"
 def run(cluster, tmp_path: Path, spec: WorkloadSpec, access: str = "proxy") -> sqlite3.Connection:
     writer = LedgerWriter(tmp_path / "ledger.db")
     try:
-        summary = run_workload(spec, cluster.access(access), writer, cluster.nodes(), progress="plain")
+        summary = run_alone(spec, cluster.access(access), writer, cluster.nodes(), meta={"access": access},
+                            progress="plain")
     finally:
         writer.close()
     print(summary)

@@ -10,9 +10,10 @@
 
 Several workloads may share one ledger: each tags its rows with its kind (the
 `workload` column) and numbers its producers from `first_producer`, so values
-stay unique in the ledger. The runner writes no meta: it returns how it ended
-(`WorkloadSummary`) and the caller decides completeness
-(chaoskit/completeness.py), once for all its workloads.
+stay unique in the ledger. `run_workload` writes no meta: it returns how it
+ended (`WorkloadSummary`) and the caller decides completeness
+(chaoskit/completeness.py), once for all its workloads; `run_alone` does that
+for a workload that is its ledger's only writer (`chaoskit workload`).
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from chaoskit import completeness
 from chaoskit.cluster.access import Access
 from chaoskit.cluster.nodes import Node
 from chaoskit.completeness import WorkloadEnd
@@ -163,6 +166,24 @@ def run_workload(spec: WorkloadSpec, access: Access, writer: LedgerWriter, nodes
         _stop_consumers(consumers, spec)
         writer.flush()
         view.stop()
+
+
+def run_alone(spec: WorkloadSpec, access: Access, writer: LedgerWriter, nodes: list[Node], *,
+              meta: dict[str, object] | None = None, **options: Any) -> WorkloadSummary:
+    """`run_workload` as the only writer of its ledger (`chaoskit workload`): with the ledger's meta.
+
+    The completeness flags are 'false' until the workload ended cleanly, then
+    chaoskit/completeness.py decides them; `meta` adds keys (e.g. the RocketMQ version).
+    """
+    for key, value in {**completeness.INITIAL, "workload": spec.to_json(), "started_at": time.time(),
+                       **(meta or {})}.items():
+        writer.set_meta(key, value)
+    summary = run_workload(spec, access, writer, nodes, **options)
+    facts = completeness.Facts(workloads={spec.kind: summary.end()})
+    for key, value in {**completeness.decide(facts), "run_id": summary.run_id,
+                       "workload_summary": summary.to_json(), "ended_at": time.time()}.items():
+        writer.set_meta(key, value)
+    return summary
 
 
 def _finish_producers(producers: list[ProducerWorker]) -> None:

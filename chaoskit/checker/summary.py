@@ -97,7 +97,7 @@ def _time(ts: float | None) -> str:
     if ts is None:
         return "-"
     try:
-        return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+        return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%H:%M:%S.%f")[:-3]
     except (OverflowError, ValueError, OSError):  # a foreign ledger's odd clock: show the number
         return str(ts)
 

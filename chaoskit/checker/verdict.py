@@ -24,7 +24,8 @@ class Completeness:
         the ledger incomplete."""
         gaps = []
         if "ledger_complete" in meta and meta["ledger_complete"] != "true":
-            gaps.append(_meta_state(meta, "ledger_complete"))
+            why = meta.get("incomplete_because")  # chaoskit's own ledgers say why (chaoskit/completeness.py)
+            gaps.append(_meta_state(meta, "ledger_complete") + (f" ({why})" if why else ""))
         unhealed = sum(f.end_ts is None for f in faults)
         if unhealed:
             gaps.append(f"{_count(unhealed, 'fault was', 'faults were')} never healed")

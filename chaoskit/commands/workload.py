@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import socket
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -77,21 +76,14 @@ def command(duration: float, rate: float, kind: str, producers: int, consumers: 
         from chaoskit import runstore
 
         run_dir = runstore.create("workload")
-    from chaoskit import completeness
     from chaoskit.ledger import LedgerWriter
-    from workloads.runner import WorkloadError, run_workload
+    from workloads.runner import WorkloadError, run_alone
 
     run_dir.mkdir(parents=True, exist_ok=True)
     writer = LedgerWriter(run_dir / "ledger.db")
-    for key, value in {**completeness.INITIAL, "workload": spec.to_json(), "started_at": time.time(),
-                       "rocketmq_version": version, "access": access}.items():
-        writer.set_meta(key, value)
     try:
-        summary = run_workload(spec, way_in, writer, nodes, progress=progress)
-        facts = completeness.Facts(workloads={spec.kind: summary.end()})
-        for key, value in {**completeness.decide(facts), "run_id": summary.run_id,
-                           "workload_summary": summary.to_json(), "ended_at": time.time()}.items():
-            writer.set_meta(key, value)
+        summary = run_alone(spec, way_in, writer, nodes, meta={"rocketmq_version": version, "access": access},
+                            progress=progress)
     except WorkloadError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:

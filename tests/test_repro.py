@@ -55,7 +55,7 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
         ("queue/v4", "2026-12-03T00:18:50.000Z", "ID-v4", "no", "no")]
     report = files["BUG_REPORT.md"].decode()
     assert report.startswith("# RocketMQ 5.5.0: acknowledged messages lost (stale-master)\n")
-    for part in ("## Environment", "## Steps to reproduce", "`chaoskit run scenario.toml`", "## Expected",
+    for part in ("## Environment", "## Steps to reproduce", "`.venv/bin/chaoskit run scenario.toml`", "## Expected",
                  "(controller mode, `allAckInSyncStateSet=true`)", "## Actual",
                  "## Evidence", "- **stale_master_ack** (00:18:28 UTC-00:18:41 UTC): acknowledged by broker-a-1 in epoch 1",
                  "- unexplained lost values: 1", "| 00:18:40 UTC | broker-a-1 | truncation | 2 | 7,682,278 -> 5,477,495 |",
@@ -72,7 +72,7 @@ def test_bundle_names_shrinks_minimal_scenario_when_there_is_one(tmp_path):
     (run / "shrink" / "minimal.toml").write_text("# minimal\n")
     files = members(bundle.build(run, tmp_path / "b.tar.gz"))
     assert files["minimal.toml"] == b"# minimal\n"
-    assert "`chaoskit run minimal.toml`" in files["BUG_REPORT.md"].decode()
+    assert "`.venv/bin/chaoskit run minimal.toml`" in files["BUG_REPORT.md"].decode()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -130,3 +130,21 @@ def test_shrink_ends_with_one_step_and_writes_the_minimal_scenario(tmp_path, mon
     assert {origin["shrink_of"] for _, origin, _ in calls} == {str(run.resolve())}
     assert f"fault seconds 42 -> 14; {len(calls)} run(s) spent" in res.output
     assert len(list((run / "shrink").glob("try-*.toml"))) == len(calls)
+
+
+def test_a_run_of_one_event_on_one_node_is_one_row_of_the_bug_report():
+    from chaoskit.repro.bundle import bug_report
+
+    def event(ts: float, broker: str, detail: str) -> dict:
+        return {"kind": "sync_state_set_local", "ts": ts, "broker": broker, "epoch": None, "from_offset": None,
+                "to_offset": None, "detail": detail}
+
+    events = [event(1.0, "broker-a-1", "local SyncStateSet [1, 2]"), event(1.1, "broker-a-1", "local SyncStateSet [1, 2]"),
+              event(1.2, "broker-a-1", "local SyncStateSet [1, 2]"), event(1.3, "broker-a-0", "local SyncStateSet [1, 2]"),
+              event(1.4, "broker-a-1", "local SyncStateSet [2]")]
+    text = bug_report({"access": "remoting"}, {"diagnosis": {"events": events, "windows": []}}, [], [])
+    rows = [line for line in text.splitlines() if "| sync_state_set_local |" in line]
+    assert [r.split("|")[2].strip() + " " + r.split("|")[6].strip() for r in rows] == [
+        "broker-a-1 local SyncStateSet [1, 2] (x3)", "broker-a-0 local SyncStateSet [1, 2]",
+        "broker-a-1 local SyncStateSet [2]"]
+    assert "the official Java remoting client" in text and "Proxy" not in text

@@ -29,6 +29,11 @@ MINIMAL = Path("shrink") / "minimal.toml"
 EXCERPT_KINDS = {"master_elected", "role_change", "sync_state_set_local", "sync_state_set_report_failed",
                  "truncation", "controller_elect", "controller_leader"}
 MAX_EXCERPTS = 40
+ACCESS_PATHS = {
+    "remoting": "the official Java remoting client (rocketmq-client 5.5.0) straight to the NameServers and brokers, "
+                "no proxy",
+    "proxy": "rocketmq-python-client 5.1.2 (gRPC) through a RocketMQ Proxy in cluster mode",
+}
 
 # What the diagnosis knows of each mechanism's code path (docs/run.md, "What chaoskit found").
 CODE_PATHS = {
@@ -170,7 +175,8 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
         f"# RocketMQ {version}: acknowledged messages lost ({scenario})", "",
         "## Environment", "",
         f"- RocketMQ {version}, Docker image of the server jars from Maven Central (chaoskit `chaoskit/rocketmq:{version}`),"
-        f" {meta.get('replicas', '?')} replicas of broker-a, 3 NameServers with embedded DLedger controllers, a Proxy in cluster mode",
+        f" {meta.get('replicas', '?')} replicas of broker-a, 3 NameServers with embedded DLedger controllers",
+        f"- clients: {ACCESS_PATHS.get(meta.get('access', 'proxy'), meta.get('access'))}",
         f"- broker properties changed from the defaults: `{meta.get('broker_config', '{}')}`",
         f"- controller properties: `{meta.get('controller_config', '{}')}`",
         "- rendered configuration files: `config/` in this archive",
@@ -178,7 +184,7 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
         f"{_iso(_float(meta.get('started_at')))}", "",
         "## Steps to reproduce", "",
         "1. Clone chaoskit and set it up (`./setup.sh`).",
-        f"2. `chaoskit run {run_file}` (`{run_file}` from this archive"
+        f"2. `.venv/bin/chaoskit run {run_file}` (`{run_file}` from this archive"
         f"{', the smallest failing scenario chaoskit shrink found' if minimal else ''}).",
         "3. Read `results.json` (`lost`, `lost_in_store`, `diagnosis`) and `report.html` in the run directory.",
         "",
@@ -198,13 +204,14 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
     else:
         lines.append("- the diagnosis explains none of the lost values from the logs")
     lines.append(f"- unexplained lost values: {found.get('unexplained_lost', 'n/a')}")
-    key = [e for e in found.get("events") or [] if e["kind"] in EXCERPT_KINDS]
+    key = _collapsed([e for e in found.get("events") or [] if e["kind"] in EXCERPT_KINDS])
     if key:
-        lines += ["", "Log events (times UTC; `excerpts/` holds the lines around each):", "",
+        lines += ["", "Log events (times UTC; `excerpts/` holds the lines around each; a run of the same event on "
+                  "one node is one row, its count after the detail):", "",
                   "| time | node | event | epoch | offsets | detail |", "|---|---|---|---|---|---|"]
-        for e in key:
+        for e, n in key:
             offsets = " -> ".join(f"{o:,}" for o in (e["from_offset"], e["to_offset"]) if o is not None)
-            detail = str(e["detail"]).replace("|", "\\|")
+            detail = str(e["detail"]).replace("|", "\\|") + (f" (x{n})" if n > 1 else "")
             lines.append(f"| {clock(e['ts'])} | {e['broker']} | {e['kind']} | {e['epoch'] if e['epoch'] is not None else ''} "
                          f"| {offsets} | {detail} |")
     paths = [CODE_PATHS[k] for k in dict.fromkeys(w["kind"] for w in windows) if k in CODE_PATHS]
@@ -212,6 +219,19 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
         lines += ["", "## Code path", "", "```", *"\n\n".join(paths).splitlines(), "```"]
     lines += ["", "## Files", "", *[f"- `{f}`" for f in files], "- `BUG_REPORT.md`"]
     return "\n".join(lines) + "\n"
+
+
+def _collapsed(events: list[dict]) -> list[tuple[dict, int]]:
+    """Consecutive events of one node, kind and detail as (the first, how many): a SyncStateSet
+    retried every few milliseconds is one row, not a hundred."""
+    out: list[tuple[dict, int]] = []
+    for e in events:
+        same = out and all(out[-1][0][k] == e[k] for k in ("broker", "kind", "detail", "epoch"))
+        if same:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+        else:
+            out.append((e, 1))
+    return out
 
 
 def _broker_property(meta: dict[str, str], key: str) -> str:

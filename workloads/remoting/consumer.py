@@ -89,32 +89,28 @@ class _Started:
         self._consumer.shutdown()
 
 
+LISTENER = "org.apache.rocketmq.client.consumer.listener."
+# orderly? -> (the listener interface, its success status)
+_LISTENERS = {True: ("MessageListenerOrderly", "ConsumeOrderlyStatus", "SUCCESS"),
+              False: ("MessageListenerConcurrently", "ConsumeConcurrentlyStatus", "CONSUME_SUCCESS")}
+
+
 def _listener(orderly: bool, record: Any) -> Any:
-    """A Java MessageListener(Concurrently|Orderly) that records each batch, then reports success.
+    """A Java MessageListener(Orderly|Concurrently) that records each batch, then reports success.
 
     An exception (say, the ledger failed) propagates to the client, which then
     delivers the batch again later: it is never acknowledged unrecorded.
     """
     from jpype import JClass, JImplements, JOverride
 
-    if orderly:
-        success = JClass("org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus").SUCCESS
+    interface, status_class, status = _LISTENERS[orderly]
+    success = getattr(JClass(LISTENER + status_class), status)
 
-        @JImplements("org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly")
-        class Orderly:
-            @JOverride
-            def consumeMessage(self, msgs, context):  # noqa: N802 (Java's name)
-                record(msgs)
-                return success
-
-        return Orderly()
-    done = JClass("org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus").CONSUME_SUCCESS
-
-    @JImplements("org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently")
-    class Concurrently:
+    @JImplements(LISTENER + interface)
+    class Listener:
         @JOverride
         def consumeMessage(self, msgs, context):  # noqa: N802 (Java's name)
             record(msgs)
-            return done
+            return success
 
-    return Concurrently()
+    return Listener()

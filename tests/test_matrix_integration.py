@@ -41,14 +41,15 @@ def test_a_5_3_3_slave_loses_the_workload_topics_and_restore_brings_them_back(re
 
 def test_a_one_cell_matrix_writes_its_files(tmp_path, restores_cluster):
     env = {**os.environ, "CHAOSKIT_STORE": str(tmp_path / "store")}
-    res = subprocess.run([sys.executable, "-m", "chaoskit", "matrix", "lossy-ack", "--versions", "5.5.0"],
+    res = subprocess.run([sys.executable, "-m", "chaoskit", "matrix", "lossy-ack", "--versions", "5.5.0",
+                          "--access", "proxy"],
                          capture_output=True, text=True, env=env, timeout=1200)
     assert res.returncode == 0, res.stderr[-3000:]  # lossy-ack expects fail, and fails
     (out,) = (tmp_path / "store" / "matrix").iterdir()
     data = json.loads((out / "matrix.json").read_text())
     (cell,) = data["cells"]
-    assert (cell["scenario"], cell["version"], cell["verdict"], cell["expectation"]) == (
-        "lossy-ack", "5.5.0", "fail", "met")
+    assert (cell["scenario"], cell["version"], cell["access"], cell["verdict"], cell["expectation"]) == (
+        "lossy-ack", "5.5.0", "proxy", "fail", "met")
     (run,) = cell["runs"]
     assert (Path(run["run_dir"]) / "report.html").is_file()
     assert run["lost_count"] + (run["lost_in_store_count"] or 0) > 0

@@ -34,8 +34,8 @@ def run(cluster, tmp_path: Path, spec: WorkloadSpec, access: str = "proxy") -> s
     return open_for_read(tmp_path / "ledger.db")
 
 
-def run_60s(cluster, tmp_path: Path, kind: str, access: str) -> sqlite3.Connection:
-    conn = run(cluster, tmp_path, WorkloadSpec(kind=kind, duration=60, rate=200), access)
+def run_40s(cluster, tmp_path: Path, kind: str, access: str) -> sqlite3.Connection:
+    conn = run(cluster, tmp_path, WorkloadSpec(kind=kind, duration=40, rate=200), access)
     assert read_meta(conn)["access"] == access
     if access == "remoting":  # the remoting client says where each acknowledged value was stored
         unplaced = "SELECT count(*) FROM sends WHERE outcome = 'ok' AND (queue IS NULL OR commitlog_offset IS NULL)"
@@ -43,7 +43,7 @@ def run_60s(cluster, tmp_path: Path, kind: str, access: str) -> sqlite3.Connecti
     return conn
 
 
-def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection, target: int = 60 * 200) -> None:
+def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection, target: int = 40 * 200) -> None:
     meta = read_meta(conn)
     assert (meta["drain_complete"], meta["final_read_complete"], meta["ledger_complete"]) == ("true", "true", "true")
     acked = conn.execute(f"SELECT count(*) FROM ({ACKED})").fetchone()[0]
@@ -60,14 +60,14 @@ def assert_every_acknowledged_value_received_and_stored(conn: sqlite3.Connection
 
 @pytest.mark.parametrize("access", ["remoting", "proxy"])
 def test_queue_run_receives_and_stores_every_acknowledged_value(cluster, tmp_path: Path, access: str):
-    conn = run_60s(cluster, tmp_path, "queue", access)
+    conn = run_40s(cluster, tmp_path, "queue", access)
     assert_every_acknowledged_value_received_and_stored(conn)
     assert conn.execute("SELECT count(*) FROM sends WHERE group_key IS NOT NULL").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("access", ["remoting", "proxy"])
 def test_fifo_run_receives_every_value_in_group_order(cluster, tmp_path: Path, access: str):
-    conn = run_60s(cluster, tmp_path, "fifo", access)
+    conn = run_40s(cluster, tmp_path, "fifo", access)
     assert_every_acknowledged_value_received_and_stored(conn)
     # each group belongs to one producer, and within it first deliveries follow the send order
     owners = conn.execute("SELECT group_key, count(DISTINCT process) FROM sends GROUP BY group_key").fetchall()

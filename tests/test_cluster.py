@@ -148,19 +148,12 @@ def test_master_kill_elects_a_new_master_and_the_old_one_rejoins(cluster):
 
 
 @pytest.mark.integration
-def test_down_leaves_no_container_network_or_volume(cluster):
-    client = cluster.client
+def test_down_leaves_no_container_network_or_volume(restores_cluster):
+    client = restores_cluster.client
     label = {"label": f"com.docker.compose.project={nodes.PROJECT}"}
-    try:
-        res = chaoskit("down")
-        assert res.returncode == 0, res.stderr
-        assert client.containers.list(all=True, filters=label) == []
-        assert client.networks.list(filters=label) == []
-        assert client.volumes.list(filters=label) == []
-        assert not (state_dir() / "data").exists()
-    finally:
-        # Leave a cluster for the tests after this one.
-        from chaoskit.cluster.lifecycle import up
-        from chaoskit.cluster.spec import ClusterSpec
-
-        up(ClusterSpec(version=cluster.version), timeout=300, log=print)
+    res = chaoskit("down")
+    assert res.returncode == 0, res.stderr
+    assert client.containers.list(all=True, filters=label) == []
+    assert client.networks.list(filters=label) == []
+    assert client.volumes.list(filters=label) == []
+    assert not (state_dir() / "data").exists()

@@ -89,3 +89,14 @@ def test_bad_scenario_files(tmp_path: Path, text: str, message: str):
 ])
 def test_bad_options_are_one_line_exit_2_and_start_nothing(args, message, nothing_started):
     assert_usage_error(run_cli(*args), message)
+
+
+def test_missing_remoting_client_says_how_to_install_it_and_starts_nothing(tmp_path: Path):
+    """A remoting run with no client jars in the cache: one line naming the fix, exit 2, no run directory."""
+    env = {**__import__("os").environ, "CHAOSKIT_CACHE": str(tmp_path / "empty-cache"),
+           "CHAOSKIT_STORE": str(tmp_path / "store")}
+    res = subprocess.run([sys.executable, "-m", "chaoskit", "run", "no-loss"],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert_usage_error(res, "the RocketMQ remoting client is not installed")
+    assert "run ./setup.sh" in res.stderr
+    assert not (tmp_path / "store").exists()

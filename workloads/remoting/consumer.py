@@ -83,7 +83,11 @@ class _Started:
         self._consumer = consumer
 
     def startup(self) -> None:
-        self._consumer.start()
+        try:
+            self._consumer.start()
+        except Exception:
+            self._consumer.shutdown()  # a half-started client keeps its threads and its group registered
+            raise
 
     def shutdown(self) -> None:
         self._consumer.shutdown()

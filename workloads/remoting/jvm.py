@@ -66,6 +66,7 @@ def start(log_dir: Path) -> None:
     """Start the JVM with the client on its class path (idempotent); UsageError if it cannot."""
     with _lock:
         import jpype
+        import jpype.config
 
         if jpype.isJVMStarted():
             return
@@ -88,5 +89,9 @@ def start(log_dir: Path) -> None:
                 raise UsageError(f"no libjvm.so under {home}: install a full JRE (apt-get install openjdk-17-jre-headless)")
             jvm = str(found[0])
         log_dir.mkdir(parents=True, exist_ok=True)
+        # The client leaves non-daemon threads behind (even after shutdown), and destroying the
+        # JVM at Python's exit waits for every one of them: a finished run would never exit.
+        # Everything the harness records is on disk by then; the JVM dies with the process.
+        jpype.config.destroy_jvm = False
         jpype.startJVM(jvm, *JVM_OPTIONS, f"-Drocketmq.client.logRoot={log_dir}",
                        classpath=[str(jars / "*")], convertStrings=False)

@@ -55,7 +55,11 @@ class RemotingSender:
         producer.setInstanceName(f"chaoskit-{self._topic}-{self._name}-{os.getpid()}")
         producer.setVipChannelEnabled(False)
         producer.setSendMsgTimeout(self._timeout_ms)
-        producer.start()
+        try:
+            producer.start()
+        except Exception:
+            producer.shutdown()  # a half-started client keeps its threads and its group registered
+            raise
         self._producer = producer
         self._selector = JClass("org.apache.rocketmq.client.producer.selector.SelectMessageQueueByHash")()
 

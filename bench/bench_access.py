@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_access.py [--rate 1200] [--seconds 30]
 
-One run on the full cluster (NameServers+controllers, brokers and a Proxy,
-started by `up` with access proxy when none runs): for each access mode
+One run on a fresh full cluster (NameServers+controllers, brokers and a
+Proxy: `up` with access proxy after `down`): for each access mode
 (remoting: the Java client straight to the brokers; proxy: the gRPC client
 through the Proxy) the whole workload (producers on the open-loop schedule,
 consumers, drain, final read) runs twice at the same offered rate:
@@ -86,12 +86,11 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="sending window of every run")
     ap.add_argument("--modes", default="remoting,proxy")
     args = ap.parse_args()
-    from chaoskit.cluster import lifecycle
+    from chaoskit.cluster import compose, lifecycle
     from chaoskit.cluster.spec import ClusterSpec
 
-    cluster = lifecycle.find(__import__("chaoskit.cluster.engine", fromlist=["connect"]).connect())
-    if cluster is None or not cluster.with_proxy:
-        cluster = lifecycle.up(ClusterSpec(access="proxy"), log=lambda m: print(f"up: {m}", flush=True))
+    compose.down()  # a fresh cluster, as every run has
+    cluster = lifecycle.up(ClusterSpec(access="proxy"), log=lambda m: print(f"up: {m}", flush=True))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     print(f"RocketMQ {cluster.version}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, commit {commit}",
           flush=True)

@@ -53,7 +53,7 @@ def test_short_no_loss_passes(tmp_path, restores_cluster):
     assert conn.execute("SELECT count(*) FROM receives WHERE workload IS NULL").fetchone()[0] == 0
     steps = json.loads((run_dir / "end.json").read_text())
     assert [s["name"] for s in steps] == ["heal", "node errors", "completeness", "close ledger", "collect logs",
-                                          "check", "report"]  # kept: no teardown
+                                          "audit", "check", "diagnosis", "report"]  # kept: no teardown
     assert all(s["ok"] for s in steps), steps
 
 

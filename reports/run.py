@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -195,9 +196,13 @@ ROLE_CHANGES = (EventKind.MASTER_CHANGE, EventKind.CONTROLLER_LEADER_CHANGE,
 
 
 def _read_events(conn: sqlite3.Connection) -> list[Event]:
+    """The marked events in time order; a run of one event repeated (a broker re-reporting its
+    SyncStateSet every few milliseconds) is its first, with the count after its detail."""
     marks = ",".join("?" * len(ROLE_CHANGES))
     rows = conn.execute(f"SELECT ts, kind, detail FROM events WHERE kind IN ({marks}) ORDER BY ts", ROLE_CHANGES)
-    return [Event(float(ts), str(kind), _event_detail(str(kind), detail)) for ts, kind, detail in rows]
+    events = (Event(float(ts), str(kind), _event_detail(str(kind), detail)) for ts, kind, detail in rows)
+    runs = [list(run) for _, run in groupby(events, key=lambda e: (e.kind, e.detail))]
+    return [Event(r[0].ts, r[0].kind, r[0].detail + (f" (x{len(r)})" if len(r) > 1 else "")) for r in runs]
 
 
 def _event_detail(kind: str, detail: Any) -> str:

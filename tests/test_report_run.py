@@ -241,3 +241,22 @@ def test_times_parse_from_epoch_and_iso() -> None:
     assert parse_time("yesterday") is None and parse_time(None) is None
     assert meta_duration({"started_at": "2026-12-01T00:00:00Z", "ended_at": "2026-12-01T00:01:00Z"}) == 60.0
     assert meta_duration({"duration_s": "12.5"}) == 12.5
+
+
+def test_a_repeated_event_is_one_mark_with_its_count():
+    """A broker re-reporting its SyncStateSet every few milliseconds is one row, not a hundred."""
+    import json as _json
+    import sqlite3 as _sqlite3
+
+    from reports.run import _read_events
+
+    conn = _sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE events (ts REAL, kind TEXT, detail TEXT)")
+    same = _json.dumps({"broker": "broker-a-1", "detail": "local SyncStateSet [1, 2]"})
+    rows = [(1.0, "diagnosis.sync_state_set_local", same), (1.1, "diagnosis.sync_state_set_local", same),
+            (1.2, "diagnosis.sync_state_set_local", same), (1.3, "master_change", "broker-a-1 is master (epoch 2)"),
+            (1.4, "diagnosis.sync_state_set_local", same), (1.5, "phase", "drain")]
+    conn.executemany("INSERT INTO events VALUES (?, ?, ?)", rows)
+    assert [(e.ts, e.detail) for e in _read_events(conn)] == [
+        (1.0, "broker-a-1: local SyncStateSet [1, 2] (x3)"), (1.3, "broker-a-1 is master (epoch 2)"),
+        (1.4, "broker-a-1: local SyncStateSet [1, 2]")]

@@ -15,6 +15,7 @@ import platform
 import sqlite3
 import tarfile
 import time
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -224,14 +225,8 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
 def _collapsed(events: list[dict]) -> list[tuple[dict, int]]:
     """Consecutive events of one node, kind and detail as (the first, how many): a SyncStateSet
     retried every few milliseconds is one row, not a hundred."""
-    out: list[tuple[dict, int]] = []
-    for e in events:
-        same = out and all(out[-1][0][k] == e[k] for k in ("broker", "kind", "detail", "epoch"))
-        if same:
-            out[-1] = (out[-1][0], out[-1][1] + 1)
-        else:
-            out.append((e, 1))
-    return out
+    runs = groupby(events, key=lambda e: (e["broker"], e["kind"], e["detail"], e["epoch"]))
+    return [(r[0], len(r)) for r in (list(run) for _, run in runs)]
 
 
 def _broker_property(meta: dict[str, str], key: str) -> str:

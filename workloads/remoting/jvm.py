@@ -94,4 +94,5 @@ def start(log_dir: Path) -> None:
         # Everything the harness records is on disk by then; the JVM dies with the process.
         jpype.config.destroy_jvm = False
         jpype.startJVM(jvm, *JVM_OPTIONS, f"-Drocketmq.client.logRoot={log_dir}",
+                       f"-XX:ErrorFile={log_dir}/hs_err_pid%p.log",  # a JVM crash report beside the client's logs
                        classpath=[str(jars / "*")], convertStrings=False)

@@ -21,7 +21,7 @@ from chaoskit.paths import cache_dir
 CLIENT_VERSION = "5.5.0"
 POM = Path(__file__).with_name("pom.xml")
 # The client's threads and buffers are small; a bounded heap keeps the host's two cores for the cluster.
-JVM_OPTIONS = ("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+JVM_OPTIONS = ("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xrs",
                "-Drocketmq.client.logLevel=WARN", "-Drocketmq.client.logFileMaxIndex=3")
 _lock = threading.Lock()
 
@@ -95,4 +95,6 @@ def start(log_dir: Path) -> None:
         jpype.config.destroy_jvm = False
         jpype.startJVM(jvm, *JVM_OPTIONS, f"-Drocketmq.client.logRoot={log_dir}",
                        f"-XX:ErrorFile={log_dir}/hs_err_pid%p.log",  # a JVM crash report beside the client's logs
-                       classpath=[str(jars / "*")], convertStrings=False)
+                       classpath=[str(jars / "*")], convertStrings=False,
+                       # Ctrl-C and SIGTERM stay Python's: the harness heals every fault before it exits.
+                       interrupt=False)

@@ -29,7 +29,6 @@ from typing import Any
 from workloads.outcome import FAIL, INFO, OK
 
 ACKNOWLEDGED = "SEND_OK"
-STORED_UNCONFIRMED = ("FLUSH_DISK_TIMEOUT", "FLUSH_SLAVE_TIMEOUT", "SLAVE_NOT_AVAILABLE")
 # ResponseCode.MESSAGE_ILLEGAL (13), ClientErrorCode.NO_NAME_SERVER_EXCEPTION (10004),
 # ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION (10005): set only on exceptions raised before a request.
 NEVER_SENT_CODES = frozenset({13, 10004, 10005})
@@ -38,12 +37,10 @@ CLIENT_EXCEPTION = "org.apache.rocketmq.client.exception.MQClientException"
 
 
 def classify_status(status: str) -> str:
-    """The outcome of a returned SendResult whose status is `status` (the enum's name)."""
-    if status == ACKNOWLEDGED:
-        return OK
-    if status in STORED_UNCONFIRMED:
-        return INFO
-    return INFO  # a status this client version does not have: unknown, never ok
+    """The outcome of a returned SendResult whose status is `status` (the enum's name): `ok` only
+    for SEND_OK; the stored-but-unconfirmed statuses and any status this client version does not
+    have are unknown, never ok."""
+    return OK if status == ACKNOWLEDGED else INFO
 
 
 def classify_exception(class_name: str, response_code: int | None, message: str, has_cause: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -137,11 +138,14 @@ def test_a_run_of_other_settings_or_another_scenario_file_is_not_reused(tmp_path
 def test_a_matrix_gives_its_runs_in_recorded_order_once_and_notes_runs_without_a_directory(tmp_path):
     m = matrix_dir(tmp_path, {("stale-master", "5.5.0"): [F, None, P], ("stale-master", "5.0.0"): [P]})
     first, third = tmp_path / "stale-master" / "5.5.0-1", tmp_path / "stale-master" / "5.5.0-3"
+    shutil.rmtree(tmp_path / "stale-master" / "5.0.0-1")  # the good end's: passed over, gone or not
     recorded = collect(m, first)
     assert [d for _, d in recorded.runs["5.5.0"]] == [first, third]
     assert recorded.notes == [
         f"not reused: a 5.5.0 run in {m / 'matrix.json'}: no run directory (the harness failed)",
         f"not reused: {first}: listed twice, counted once"]
+    shutil.rmtree(third)
+    assert collect(m).notes[1:] == [f"not reused: {third}: no such directory"]
     assert recorded.summary() == "reuse: recorded runs kept per release: 5.5.0 2"
     assert reuse.Recorded().summary() == "reuse: recorded runs kept per release: none"
 

@@ -48,6 +48,7 @@ class Recorded:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line: how many recorded runs each release has to give."""
         counts = ", ".join(f"{v} {len(r)}" for v, r in self.runs.items())
         return f"reuse: recorded runs kept per release: {counts or 'none'}"
 
@@ -124,6 +125,8 @@ def _matrix_runs(d: Path, name: str, want: Mapping[str, Any], notes: list[str]) 
 
 def _read(run_dir: Path, want: Mapping[str, Mapping[str, Any]]) -> tuple[str, Mapping[str, Any]]:
     """(release, results.json) of a run the bisect can count as its own; _Skip saying why not."""
+    if not run_dir.is_dir():
+        raise _Skip("no such directory")
     if not (run_dir / RESULTS_FILE).is_file():
         raise _Skip(f"no {RESULTS_FILE} (the run did not finish)")
     try:

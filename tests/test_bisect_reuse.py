@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,3 +188,14 @@ def test_a_bad_reuse_directory_is_one_line_exit_2_and_starts_nothing(make, messa
     assert res.exit_code == 2, res.output
     assert res.output.strip().splitlines() == [f"chaoskit: error: {message.format(d=tmp_path)}"]
     assert made == []
+
+
+def test_a_bisect_its_recorded_runs_decide_never_imports_the_docker_sdk(tmp_path):
+    m = matrix_dir(tmp_path, {("stale-master", "5.5.0"): [F], ("stale-master", "5.4.0"): [P]})
+    code = ("import sys; from chaoskit.matrix import bisect as b, live, reuse; "
+            "want = reuse.wanted('stale-master', ('5.4.0', '5.5.0'), live.overrides(None, None)); "
+            "run_once = reuse.Reuse(reuse.collect([sys.argv[1]], want).runs, lambda: 1 / 0); "
+            "found = b.run_bisect('stale-master', '5.3.3', '5.5.0', 1, run_once, live.overrides(None, None)); "
+            "print(__import__('json').dumps([found.first_bad, sorted(m for m in sys.modules if m.startswith('docker'))]))")
+    out = subprocess.run([sys.executable, "-c", code, str(m)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == ["5.5.0", []]

@@ -45,7 +45,7 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
     out = bundle.build(run, tmp_path / "b.tar.gz")
     assert out.stat().st_size < bundle.MAX_BYTES
     files = members(out)
-    assert sorted(files) == ["BUG_REPORT.md", "config/broker-a-0/broker.conf", "excerpts/broker-a-0.log",
+    assert sorted(files) == ["BUG_REPORT.md", "as-run.toml", "config/broker-a-0/broker.conf", "excerpts/broker-a-0.log",
                              "excerpts/broker-a-0.store.log", "excerpts/broker-a-1.log", "excerpts/broker-a-1.store.log",
                              "excerpts/namesrv-0.log", "lost.csv", "plan.json", "results.json", "scenario.toml"]
     rows = list(csv.DictReader(io.StringIO(files["lost.csv"].decode())))
@@ -55,7 +55,9 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
         ("queue/v4", "2026-12-03T00:18:50.000Z", "ID-v4", "no", "no")]
     report = files["BUG_REPORT.md"].decode()
     assert report.startswith("# RocketMQ 5.5.0: acknowledged messages lost (stale-master)\n")
-    for part in ("## Environment", "## Steps to reproduce", "`.venv/bin/chaoskit run scenario.toml`", "## Expected",
+    for part in ("## Environment", "## Steps to reproduce",
+                 "`.venv/bin/chaoskit run as-run.toml` (`as-run.toml` from this archive, the scenario as this run ran it)",
+                 "## Expected",
                  "(controller mode, `allAckInSyncStateSet=true`)", "## Actual",
                  "## Evidence", "- **stale_master_ack** (00:18:28 UTC-00:18:41 UTC): acknowledged by broker-a-1 in epoch 1",
                  "- unexplained lost values: 1", "| 00:18:40 UTC | broker-a-1 | truncation | 2 | 7,682,278 -> 5,477,495 |",

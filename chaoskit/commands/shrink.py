@@ -27,10 +27,11 @@ def command(run_dir: Path, tries: int) -> None:
     run, keeping each change only if the smaller run still fails in at least one
     of K tries. Every try is a full run on a fresh cluster (its run directory is
     kept, meta `shrink_of` naming RUN_DIR); candidates and the result are written
-    to RUN_DIR/shrink/ (minimal.toml: run it with `chaoskit run`).
+    to RUN_DIR/shrink/ (minimal.toml: run it with `chaoskit run`; a --config run's
+    files beside it in user-config/).
 
     Exit code: 0 done, 2 bad input (no such run, a run without its logs, a run
-    that did not fail, K < 1).
+    that did not fail, K < 1, a --config run whose files are missing or unreadable).
 
     Example: chaoskit shrink store/stale-master/20261207T012000 --tries 2
     """

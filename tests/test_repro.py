@@ -150,3 +150,22 @@ def test_a_run_of_one_event_on_one_node_is_one_row_of_the_bug_report():
         "broker-a-1 local SyncStateSet [1, 2] (x3)", "broker-a-0 local SyncStateSet [1, 2]",
         "broker-a-1 local SyncStateSet [2]"]
     assert "the official Java remoting client" in text and "Proxy" not in text
+
+
+@pytest.mark.parametrize("ts, iso", [(1796611825.0471616, "2026-12-07T02:50:25.047Z"),
+                                     (1796611825.9996, "2026-12-07T02:50:26.000Z"), (None, "")])
+def test_times_in_the_bundle_are_utc_to_the_millisecond(ts, iso):
+    assert bundle._iso(ts) == iso
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"reason": "no verdict"}'])
+def test_an_unreadable_results_json_is_one_line_and_exit_2(tmp_path, monkeypatch, content):
+    monkeypatch.setattr(orchestrate, "run", lambda *a, **k: pytest.fail("a run started"))
+    run = make_run(tmp_path)
+    (run / "results.json").write_text(content)
+    for command in ("shrink", "bundle"):
+        res = CliRunner().invoke(main, [command, str(run)])
+        assert res.exit_code == 2
+        assert res.output.startswith(f"chaoskit: error: {run} has no readable results.json (")
+        assert res.output.endswith(f"): run `chaoskit check {run}` first\n") and res.output.count("\n") == 1
+    assert not (run / "bundle.tar.gz").exists()

@@ -1,7 +1,7 @@
 """`chaoskit shrink RUN_DIR`: the smallest scenario that still fails like RUN_DIR (delta debugging)."""
 from __future__ import annotations
 
-import json
+import itertools
 from pathlib import Path
 
 import click
@@ -38,10 +38,7 @@ def command(run_dir: Path, tries: int) -> None:
     if tries < 1:
         raise UsageError(f"--tries must be at least 1, not {tries}")
     base = recorded.load_run(run_dir)
-    try:
-        verdict = json.loads((run_dir / "results.json").read_text())["valid"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise UsageError(f"{run_dir} has no readable results.json ({exc}): run `chaoskit check {run_dir}` first") from None
+    verdict = recorded.results(run_dir)["valid"]
     if verdict is not False:
         raise UsageError(f"{run_dir} did not fail (verdict {VERDICTS.get(verdict, verdict)}): nothing to shrink")
     from chaoskit.orchestrate import run
@@ -49,7 +46,7 @@ def command(run_dir: Path, tries: int) -> None:
     work = run_dir / "shrink"
     console = Console(stderr=True)
     view = _View(search.start_of(base))
-    counter = iter(range(1, 10_000))
+    counter = itertools.count(1)
 
     def run_once(candidate: search.Candidate) -> str:
         n = next(counter)

@@ -17,6 +17,7 @@ import platform
 import sqlite3
 import tarfile
 import time
+from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -69,10 +70,10 @@ class BundleTooLarge(Exception):
 
 def build(run_dir: Path, out: Path) -> Path:
     """Write the bundle of `run_dir` to `out`; returns it. Diagnoses the run first if it was not."""
-    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    results = recorded.results(run_dir)
     if "diagnosis" not in results:
         diagnosis.write(run_dir)
-        results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+        results = recorded.results(run_dir)
     meta = recorded.run_meta(run_dir)
     found = results["diagnosis"]
     top = f"chaoskit-bundle-{meta.get('scenario') or 'run'}-{run_dir.resolve().name}"
@@ -150,9 +151,10 @@ def _lost_rows(run_dir: Path, results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _iso(ts: float | None) -> str:
+    """UTC to the millisecond (rounded: 12:00:00.9996 is 12:00:01.000)."""
     if ts is None:
         return ""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{round(ts % 1 * 1000) % 1000:03d}Z"
+    return datetime.fromtimestamp(round(ts, 3), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:

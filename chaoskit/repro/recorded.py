@@ -25,6 +25,7 @@ from faults import plan as plan_mod
 
 SCENARIO_FILE = "scenario.toml"
 PLAN_FILE = "plan.json"
+RESULTS_FILE = "results.json"
 # meta keys the run writes for itself, not property overrides (chaoskit.run_meta.scenario_meta)
 _FIXED_CONTROLLER_KEYS = {"enableControllerInNamesrv", "controllers"}
 
@@ -52,6 +53,17 @@ def require(run_dir: Path) -> dict[str, str]:
     if not diagnosis.log_files(run_dir):
         raise UsageError(f"{run_dir} holds no broker or controller logs (logs/*.log): the run did not finish")
     return meta
+
+
+def results(run_dir: Path) -> dict:
+    """The run's results.json (the checker's verdict); UsageError (one line) if missing or unreadable."""
+    try:
+        found = json.loads((run_dir / RESULTS_FILE).read_text(encoding="utf-8"))
+        if not isinstance(found, dict) or "valid" not in found:
+            raise ValueError("no verdict in it")
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{run_dir} has no readable {RESULTS_FILE} ({exc}): run `chaoskit check {run_dir}` first") from None
+    return found
 
 
 def load_run(run_dir: Path) -> Scenario:

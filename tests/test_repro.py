@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -169,3 +171,13 @@ def test_an_unreadable_results_json_is_one_line_and_exit_2(tmp_path, monkeypatch
         assert res.output.startswith(f"chaoskit: error: {run} has no readable results.json (")
         assert res.output.endswith(f"): run `chaoskit check {run}` first\n") and res.output.count("\n") == 1
     assert not (run / "bundle.tar.gz").exists()
+
+
+def test_repro_and_audit_load_and_run_without_the_docker_sdk():
+    corrected = Path(__file__).parent / "data" / "audit" / "corrected"
+    code = ("import sys, pathlib, chaoskit.repro.recorded, chaoskit.repro.scenario_file, chaoskit.repro.shrink, "
+            "chaoskit.repro.bundle, chaoskit.audit.run_audit, chaoskit.audit.deployment as d; "
+            f"d.audit(d.read_files([pathlib.Path({str(corrected)!r})]), '5.5.0'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'docker'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "[]\n"

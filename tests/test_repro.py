@@ -126,6 +126,8 @@ def test_shrink_ends_with_one_step_and_writes_the_minimal_scenario(tmp_path, mon
     # the fake cluster loses data whenever a cut of 10 s or more is in the plan
     calls, fake = fake_runs(tmp_path, lambda s: not (s.plan and any(st.duration >= 10 for st in s.plan.steps)))
     monkeypatch.setattr(orchestrate, "run", fake)
+    (run / "shrink").mkdir()
+    (run / "shrink" / "try-099.toml").write_text("# an earlier shrink's\n")
     res = CliRunner().invoke(main, ["shrink", str(run), "--tries", "2"])
     assert res.exit_code == 0, res.output
     minimal = load(str(run / "shrink" / "minimal.toml"))

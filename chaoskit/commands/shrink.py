@@ -44,6 +44,8 @@ def command(run_dir: Path, tries: int) -> None:
     from chaoskit.orchestrate import run
 
     work = run_dir / "shrink"
+    for old in work.glob("try-*.toml"):  # an earlier shrink's tries would read as this one's
+        old.unlink()
     console = Console(stderr=True)
     view = _View(search.start_of(base))
     counter = itertools.count(1)

@@ -57,7 +57,8 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
         ("queue/v4", "2026-12-03T00:18:50.000Z", "ID-v4", "no", "no")]
     report = files["BUG_REPORT.md"].decode()
     assert report.startswith("# RocketMQ 5.5.0: acknowledged messages lost (stale-master)\n")
-    for part in ("## Environment", "## Steps to reproduce",
+    for part in ("## Environment", '- broker properties changed from the defaults: `{"allAckInSyncStateSet": "true"}`',
+                 "## Steps to reproduce",
                  "`.venv/bin/chaoskit run as-run.toml` (`as-run.toml` from this archive, the scenario as this run ran it)",
                  "## Expected",
                  "(controller mode, `allAckInSyncStateSet=true`)", "## Actual",

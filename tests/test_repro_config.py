@@ -203,7 +203,8 @@ def test_the_bundle_of_a_config_run_reproduces_with_its_files(tmp_path):
         "broker-n0.conf", "brokers", "brokers/broker-n1.conf", "namesrv-n0.conf", "namesrv-n1.conf", "namesrv-n2.conf"]
     report = (top / "BUG_REPORT.md").read_text()
     assert "- the deployment's own RocketMQ files as given: `user-config/`; what ran otherwise in Docker: " \
-           "`rewrites.json`" in report
+           "`rewrites.json`; broker-a-0 ran with `{\"allAckInSyncStateSet\": \"true\", \"brokerClusterName\"" in report
+    assert "broker properties changed from the defaults" not in report
     assert "`.venv/bin/chaoskit run as-run.toml`" in report
     as_run = load(str(top / "as-run.toml"))
     assert (as_run.cluster, as_run.plan, as_run.duration) == (want.cluster, want.plan, want.duration)

@@ -184,6 +184,7 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
     scenario = meta.get("scenario", "?")
     lost_n, store_n = results.get("lost_count", 0), results.get("lost_in_store_count")
     minimal = "minimal.toml" in files
+    own_files = any(f.startswith(USER_FILES + "/") for f in files)
     run_file = "minimal.toml" if minimal else AS_RUN if AS_RUN in files else "scenario.toml"
     lines = [
         f"# RocketMQ {version}: acknowledged messages lost ({scenario})", "",
@@ -191,11 +192,12 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
         f"- RocketMQ {version}, Docker image of the server jars from Maven Central (chaoskit `chaoskit/rocketmq:{version}`),"
         f" {meta.get('replicas', '?')} replicas of broker-a, 3 NameServers with embedded DLedger controllers",
         f"- clients: {ACCESS_PATHS.get(meta.get('access', 'proxy'), meta.get('access'))}",
-        f"- broker properties changed from the defaults: `{meta.get('broker_config', '{}')}`",
-        f"- controller properties: `{meta.get('controller_config', '{}')}`",
-        "- rendered configuration files: `config/` in this archive",
         *([f"- the deployment's own RocketMQ files as given: `{USER_FILES}/`; what ran otherwise in Docker: "
-           f"`{REWRITES_FILE}`"] if any(f.startswith(USER_FILES + "/") for f in files) else []),
+           f"`{REWRITES_FILE}`; broker-a-0 ran with `{meta.get('broker_config', '{}')}`, namesrv-0 with "
+           f"`{meta.get('controller_config', '{}')}`"] if own_files else
+          [f"- broker properties changed from the defaults: `{meta.get('broker_config', '{}')}`",
+           f"- controller properties: `{meta.get('controller_config', '{}')}`"]),
+        "- rendered configuration files: `config/` in this archive",
         f"- host: {platform.system()} {platform.release()}, Python {platform.python_version()}, chaoskit run of "
         f"{_iso(_float(meta.get('started_at')))}", "",
         "## Steps to reproduce", "",

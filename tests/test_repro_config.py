@@ -103,13 +103,13 @@ def test_unreadable_recorded_files_are_one_line_and_exit_2(tmp_path, monkeypatch
 
 
 def test_a_proxy_run_replays_its_proxy_properties(tmp_path):
-    overrides = Overrides(access="proxy", sets=("proxy.grpcServerWorkNum=8", "broker.minInSyncReplicas=2"))
+    overrides = Overrides(access="proxy", sets=("proxy.grpcThreadPoolNums=8", "broker.minInSyncReplicas=2"))
     run = make_run(tmp_path, overrides=overrides)
     want = load("stale-master", overrides)
     got = recorded.load_run(run)
     assert got.cluster == want.cluster
     assert got.cluster.overrides == {"broker": {"allAckInSyncStateSet": "true", "minInSyncReplicas": "2"},
-                                     "proxy": {"grpcServerWorkNum": "8"}}
+                                     "proxy": {"grpcThreadPoolNums": "8"}}
 
 
 def test_a_run_of_before_cluster_overrides_was_recorded_replays_from_broker_and_controller_config(tmp_path):
@@ -152,14 +152,14 @@ def test_shrink_of_a_config_run_writes_a_runnable_minimal_scenario_with_the_same
 
 
 def test_shrink_of_a_proxy_run_keeps_access_and_proxy_properties(tmp_path, monkeypatch):
-    overrides = Overrides(access="proxy", sets=("proxy.grpcServerWorkNum=8",))
+    overrides = Overrides(access="proxy", sets=("proxy.grpcThreadPoolNums=8",))
     run = make_run(tmp_path, overrides=overrides)
     fake_shrink(tmp_path, monkeypatch)
     res = CliRunner().invoke(main, ["shrink", str(run)])
     assert res.exit_code == 0, res.output
     got = load(str(run / "shrink" / "minimal.toml"))
     assert got.cluster == load("stale-master", overrides).cluster
-    assert (got.cluster.access, got.cluster.overrides["proxy"]) == ("proxy", {"grpcServerWorkNum": "8"})
+    assert (got.cluster.access, got.cluster.overrides["proxy"]) == ("proxy", {"grpcThreadPoolNums": "8"})
 
 
 def test_a_written_scenario_of_user_files_round_trips(tmp_path):

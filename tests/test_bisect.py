@@ -79,7 +79,7 @@ def test_describe_names_the_boundary_the_runs_and_the_confidence(tmp_path):
     assert lines[0] == "stale-master: 5.3.3 -> 5.4.0 -> 5.5.0 (good end 5.3.3 trusted, not run)"
     assert lines[1] == "  5.5.0: bad (1 of 2 runs failed)"
     assert lines[2] == f"    fail    {tmp_path}/stale-master/5.5.0-1  verdict False"
-    assert "boundary: 5.4.0 good, 5.5.0 bad" in lines
+    assert "boundary: 5.4.0 good, 5.5.0 bad" in lines and "runs: 4 fresh, 0 reused" in lines
     assert ("  p = 0.50 (observed at 5.5.0: 1 of 2 failed): a bad release called good with probability 0.250; "
             "5 passes bring it under 0.05") in lines
     assert ("  p = 0.10 (stated): a bad release called good with probability 0.810; "

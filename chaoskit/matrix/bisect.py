@@ -6,6 +6,9 @@ so a release is bad as soon as one run fails, and good only after N runs
 pass; a run with no definite verdict counts for neither, and a release that
 gets no N passes and no failure within 2N runs stops the search undecided.
 The bad end is run N times, all of them, to measure how often it fails.
+Runs come from `run_once`, which may answer with recorded runs of the same
+scenario and settings (`--reuse`, chaoskit/matrix/reuse.py): the search is
+the same either way.
 
 Confidence model: if a bad release fails each run independently with
 probability p, it passes N runs in a row with probability (1-p)^N, the
@@ -15,7 +18,7 @@ bad end's runs (failures / runs).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from chaoskit import versions as versions_mod
@@ -123,20 +126,24 @@ def _judge(version: str, runs: int, one: Callable[[str], RunRecord]) -> Step:
     return Step(version, "undecided", tuple(done))
 
 
-def describe(b: Bisection, runs: int, scenario: str) -> list[str]:
-    """The bisect's answer as lines: the boundary, each step with the run directories that decided it,
-    and the confidence N passes give."""
+def describe(b: Bisection, runs: int, scenario: str, reused: Collection[str] = ()) -> list[str]:
+    """The bisect's answer as lines: the boundary, each step with the run directories that decided it
+    (those in `reused`, recorded runs of earlier commands, marked `reused`), how many runs were
+    fresh, and the confidence N passes give."""
     lines = [f"{scenario}: {' -> '.join(b.path)} (good end {b.path[0]} trusted, not run)"]
     for s in b.steps:
         tally = f"{s.failures} of {len(s.runs)} runs failed"
         lines.append(f"  {s.version}: {s.verdict} ({tally})")
-        lines += [f"    {r.verdict:<7} {r.run_dir or '(no run directory)'}  {r.reason}" for r in s.runs]
+        lines += [f"    {r.verdict:<7} {'reused ' if r.run_dir in reused else ''}"
+                  f"{r.run_dir or '(no run directory)'}  {r.reason}" for r in s.runs]
     if b.found:
         lines.append(f"boundary: {b.last_good} good, {b.first_bad} bad")
     elif b.steps[0].verdict != "bad":
         lines.append(f"no boundary: the bad end {b.path[-1]} did not fail in {runs} runs")
     else:
         lines.append(f"no boundary: {b.steps[-1].version} gave neither a failure nor {runs} passes")
+    counted = [r.run_dir in reused for s in b.steps for r in s.runs]
+    lines.append(f"runs: {counted.count(False)} fresh, {counted.count(True)} reused")
     lines.append(f"confidence: a bad release failing each run independently with probability p "
                  f"passes {runs} runs with probability (1-p)^{runs}")
     p = b.p_observed

@@ -23,12 +23,13 @@ Which classes each role feeds (5.5.0):
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from chaoskit.files import write_atomically
 
 _NETTY = ("org.apache.rocketmq.remoting.netty.NettyServerConfig", "org.apache.rocketmq.remoting.netty.NettyClientConfig")
 _CONTROLLER = ("org.apache.rocketmq.common.ControllerConfig", "org.apache.rocketmq.common.JraftConfig")
@@ -92,9 +93,7 @@ def load(version: str) -> KnownKeys:
         by_class = _reflect(_server_jars(version, cache_dir()))
         cached.parent.mkdir(parents=True, exist_ok=True)
         # whole or not at all: a half-written cache would break every later audit of this version
-        partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
-        partial.write_text(json.dumps(by_class, indent=1, sort_keys=True))
-        partial.replace(cached)
+        write_atomically(cached, json.dumps(by_class, indent=1, sort_keys=True))
     try:
         return from_classes(version, json.loads(cached.read_text()))
     except (OSError, ValueError, AttributeError) as exc:

@@ -70,6 +70,7 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
     say(f"run {scenario.name} -> {run_dir}")
     (run_dir / "scenario.toml").write_text(scenario.path.read_text())
     if scenario.user_config is not None:
+        run_audit.record_user_files(run_dir, scenario.config_path)  # what replay and shrink run again
         say(f"the cluster runs your files; what Docker changes: {run_audit.write_rewrites(run_dir, scenario.user_config.rewrites)}")
     if scenario.plan is not None:
         (run_dir / "plan.json").write_text(scenario.plan.to_json())

@@ -7,12 +7,13 @@ import click
 from rich.console import Console
 
 from chaoskit import versions
+from chaoskit.commands import Command
 from chaoskit.matrix import bisect as bisect_mod
 from chaoskit.matrix import live, reuse
 from chaoskit.matrix.cells import RunRecord
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("scenario")
 @click.option("--good", required=True, help="A served release the scenario passes on (trusted, not run).")
 @click.option("--bad", required=True, help="A served release it fails on (run RUNS times).")

@@ -10,12 +10,11 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from chaoskit.checker.verdict import WORDS
 from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 from chaoskit.repro import recorded, scenario_file
 from chaoskit.repro import shrink as search
-
-VERDICTS = {True: "pass", False: "fail", "unknown": "unknown"}
 
 
 @click.command(cls=Command)
@@ -40,7 +39,7 @@ def command(run_dir: Path, tries: int) -> None:
     base = recorded.load_run(run_dir)
     verdict = recorded.results(run_dir)["valid"]
     if verdict is not False:
-        raise UsageError(f"{run_dir} did not fail (verdict {VERDICTS.get(verdict, verdict)}): nothing to shrink")
+        raise UsageError(f"{run_dir} did not fail (verdict {WORDS.get(verdict, verdict)}): nothing to shrink")
     from chaoskit.orchestrate import run
 
     work = run_dir / "shrink"
@@ -58,7 +57,7 @@ def command(run_dir: Path, tries: int) -> None:
         live.update(view.render())
         result = run(scenario, origin={"shrink_of": str(run_dir.resolve())}, echo=lambda m: None, progress="off")
         view.runs.append(str(result.run_dir))
-        return VERDICTS[result.verdict]
+        return WORDS[result.verdict]
 
     def on_try(t: search.Try) -> None:
         view.tries.append(t)

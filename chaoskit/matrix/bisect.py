@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from chaoskit import versions as versions_mod
 from chaoskit.errors import UsageError
-from chaoskit.matrix.cells import RunOnce, RunRecord
+from chaoskit.matrix.cells import RunOnce, RunRecord, run_recorded
 from chaoskit.scenario import Overrides
 
 STATED_P = (0.1, 0.25, 0.5)  # failure rates the confidence is also printed for
@@ -38,6 +38,11 @@ class Step:
     @property
     def failures(self) -> int:
         return sum(r.verdict == "fail" for r in self.runs)
+
+    @property
+    def definite(self) -> int:
+        """Runs with a verdict (pass or fail): what a failure rate is taken over."""
+        return sum(r.verdict in ("pass", "fail") for r in self.runs)
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,8 @@ class Bisection:
     @property
     def p_observed(self) -> float | None:
         """The bad end's failure rate over its definite runs."""
-        bad_end = self.steps[0]
-        definite = [r for r in bad_end.runs if r.verdict in ("pass", "fail")]
-        return bad_end.failures / len(definite) if definite else None
+        definite = self.steps[0].definite
+        return self.steps[0].failures / definite if definite else None
 
 
 def confidence(p: float, passes: int) -> float:
@@ -88,11 +92,7 @@ def run_bisect(scenario: str, good: str, bad: str, runs: int, run_once: RunOnce,
     path = check_ends(good, bad)
 
     def one(version: str) -> RunRecord:
-        try:
-            results, run_dir = run_once(scenario, version, overrides)
-            record = RunRecord.from_results(results, run_dir)
-        except Exception as exc:  # a crashed run decides nothing
-            record = RunRecord.crashed(exc)
+        record = run_recorded(run_once, scenario, version, overrides)  # a crashed run decides nothing
         on_run(version, record)
         if record.interrupted:
             raise KeyboardInterrupt
@@ -147,7 +147,7 @@ def describe(b: Bisection, runs: int, scenario: str, reused: Collection[str] = (
     lines.append(f"confidence: a bad release failing each run independently with probability p "
                  f"passes {runs} runs with probability (1-p)^{runs}")
     p = b.p_observed
-    stated = ([(p, f"observed at {b.path[-1]}: {b.steps[0].failures} of {len(b.steps[0].runs)} failed")]
+    stated = ([(p, f"observed at {b.path[-1]}: {b.steps[0].failures} of {b.steps[0].definite} definite runs failed")]
               if p is not None else []) + [(q, "stated") for q in STATED_P]
     for q, label in stated:
         need = runs_needed(q)

@@ -179,7 +179,8 @@ def test_an_unreadable_results_json_is_one_line_and_exit_2(tmp_path, monkeypatch
 def test_repro_and_audit_load_and_run_without_the_docker_sdk():
     corrected = Path(__file__).parent / "data" / "audit" / "corrected"
     code = ("import sys, pathlib, chaoskit.repro.recorded, chaoskit.repro.scenario_file, chaoskit.repro.shrink, "
-            "chaoskit.repro.bundle, chaoskit.audit.run_audit, chaoskit.audit.deployment as d; "
+            "chaoskit.repro.bundle, chaoskit.audit.run_audit, chaoskit.audit.known_keys, chaoskit.cluster.jars, "
+            "chaoskit.audit.deployment as d; "
             f"d.audit(d.read_files([pathlib.Path({str(corrected)!r})]), '5.5.0'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'docker'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

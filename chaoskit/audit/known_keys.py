@@ -105,7 +105,7 @@ def _server_jars(version: str, cache: Path) -> Path:
     jars = cache / "jars" / version
     if any(jars.glob(f"rocketmq-broker-{version}.jar")):
         return jars
-    from chaoskit.cluster.image import resolve_jars  # Maven Central, once per version
+    from chaoskit.cluster.jars import resolve_jars  # Maven Central, once per version
 
     return resolve_jars(version, log=lambda _msg: None)
 

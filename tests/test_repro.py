@@ -100,6 +100,15 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
     assert len(res.output.strip().splitlines()) == 1 and message in res.output, res.output
 
 
+def test_a_run_directory_shrink_cannot_write_to_is_one_line_and_starts_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(orchestrate, "run", lambda *a, **k: pytest.fail("a run started"))
+    run = make_run(tmp_path)
+    (run / "shrink").write_text("a file where shrink's folder goes\n")  # root ignores modes; this it cannot
+    res = CliRunner().invoke(main, ["shrink", str(run)])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"chaoskit: error: cannot write {run / 'shrink'}: ") and res.output.count("\n") == 1
+
+
 def fake_runs(tmp_path: Path, verdict_of):
     """orchestrate.run stand-in: records each call, answers verdict_of(scenario)."""
     calls = []

@@ -33,5 +33,5 @@ def command(run_dir: Path, output: Path | None) -> None:
     except bundle.BundleTooLarge as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc}") from None
+        raise UsageError(f"cannot build {out}: {exc}") from None  # a file read or the archive written
     click.echo(f"{written} ({written.stat().st_size:,} bytes)")

@@ -43,8 +43,12 @@ def command(run_dir: Path, tries: int) -> None:
     from chaoskit.orchestrate import run
 
     work = run_dir / "shrink"
-    for old in work.glob("try-*.toml"):  # an earlier shrink's tries would read as this one's
-        old.unlink()
+    try:  # before any run: a run directory shrink cannot write to is bad input
+        work.mkdir(exist_ok=True)
+        for old in work.glob("try-*.toml"):  # an earlier shrink's tries would read as this one's
+            old.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write {work}: {exc}") from None
     console = Console(stderr=True)
     view = _View(search.start_of(base))
     counter = itertools.count(1)

@@ -59,7 +59,7 @@ class Refused:
 
 @dataclass(frozen=True)
 class NoRecovery:
-    explanation: str
+    explanation: str                # what the logs show kept the cluster from recovering, in words
     refused: tuple[Refused, ...]
 
     def as_dict(self) -> dict:
@@ -80,9 +80,8 @@ def explain(events: Sequence[Event], meta: Mapping[str, str], faults: Sequence[F
     refused = [r for replica, found in refusals.items()
                if (r := _refused(replica, found, events, names, faults)) is not None]
     if not refused:
-        return NoRecovery("the cluster did not recover; the logs read show no refusal by the controller that explains it",
-                          ())
-    return NoRecovery("the cluster did not recover: " + " ".join(_sentence(r) for r in refused), tuple(refused))
+        return NoRecovery("the logs read show no refusal by the controller that explains it", ())
+    return NoRecovery(" ".join(_sentence(r) for r in refused), tuple(refused))
 
 
 def _replica(named: str) -> str:

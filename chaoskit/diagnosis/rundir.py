@@ -145,6 +145,6 @@ def run_step(run_dir: Path) -> str:
     except Exception as exc:  # a broken log or results.json must not cost the run its report
         return f"diagnosis failed: {type(exc).__name__}: {exc}"
     explained = sum(w.lost_values for w in found.attribution.windows)
-    stuck = "" if found.no_recovery is None else "; " + found.no_recovery.explanation
+    stuck = "" if found.no_recovery is None else "; the cluster did not recover: " + found.no_recovery.explanation
     return (f"diagnosis: {len(found.events)} events, {len(found.attribution.windows)} window(s) explain "
             f"{explained} lost value(s), {len(found.attribution.unexplained)} unexplained{stuck}")

@@ -133,6 +133,16 @@ def test_5_2_names_the_replica_by_broker_id_and_a_heartbeat_registers_it_again()
         "dead at 04:00:10 UTC (its heartbeat expired); broker id 2 registered with it again at 04:00:40 UTC.")
 
 
+def test_refusals_without_an_expiry_in_the_logs_say_only_what_the_logs_hold():
+    lines = [_line(5, "Rejecting alter syncStateSet request because the replicas {10.0.0.2:10911} don't alive"),
+             _line(6, "new broker registered, BrokerAddrInfo [clusterName=c, brokerAddr=10.0.0.2:10911], brokerId:1")]
+    found = events.merge([events.parse("namesrv-0", lines, 8)])
+    stuck = recovery.explain(found, {"recovery_complete": "false", "topology": '{"broker-a-1": "10.0.0.2"}'}, FAULTS)
+    assert stuck.explanation == ("from 04:00:05 UTC on, the controller refused 1 time to take broker-a-1 back into the "
+                                 "SyncStateSet (namesrv-0's log: 'the replicas {10.0.0.2:10911} don't alive').")
+    assert (stuck.refused[0].expired_ts, stuck.refused[0].registered_ts, stuck.refused[0].no_master_ts) == (None, None, ())
+
+
 def test_refusals_of_different_replicas_never_fold_together():
     lines = [_line(s, "Rejecting alter syncStateSet request because the replicas {" + who + "} don't alive")
              for s, who in ((1, "10.0.0.2:10911"), (2, "10.0.0.3:10911"), (3, "10.0.0.2:10911"), (4, "10.0.0.3:10911"))]

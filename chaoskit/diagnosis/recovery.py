@@ -19,7 +19,6 @@ Pure: events, the run's meta and faults in, a `NoRecovery` out.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -51,7 +50,7 @@ class Refused:
     first_ts: float
     expired_ts: float | None        # the controller's last expiry of its heartbeat before the refusals
     expired_during: str             # the fault on at that moment ("" when none)
-    registered_ts: float | None     # the controller counted it alive again (None: never after the expiry)
+    registered_ts: float | None     # the controller counted it alive again after the expiry (None: never, or no expiry)
     replicated_to: int | None       # the last offset its HA client reported
     replicated_ts: float | None     # when it first reported that offset
     no_master_ts: tuple[float, ...]  # elections after the expiry that found no master
@@ -108,9 +107,8 @@ def _refused(replica: str, found: list[Event], events: Sequence[Event], names: M
     if not since:
         return None
     broker = names.get(replica.rsplit(":", 1)[0], replica)
-    since_ts = -math.inf if expired is None else expired.ts
-    registered = [e.ts for e in events
-                  if e.kind == BROKER_REGISTERED and _subject(e.detail) == replica and e.ts >= since_ts]
+    after = [] if expired is None else [e for e in events if e.ts >= expired.ts]
+    registered = [e.ts for e in after if e.kind == BROKER_REGISTERED and _subject(e.detail) == replica]
     progress = [e for e in events if e.kind == REPLICA_OFFSET and e.broker == broker]
     on = [f for f in faults if expired is not None and f.contains(expired.ts)]
     first = since[0]
@@ -122,7 +120,7 @@ def _refused(replica: str, found: list[Event], events: Sequence[Event], names: M
         registered_ts=registered[0] if registered else None,
         replicated_to=progress[-1].to_offset if progress else None,
         replicated_ts=progress[-1].ts if progress else None,
-        no_master_ts=tuple(e.ts for e in events if e.kind == CONTROLLER_ELECT_FAILED and e.ts >= since_ts))
+        no_master_ts=tuple(e.ts for e in after if e.kind == CONTROLLER_ELECT_FAILED))
 
 
 def _fault(f: Fault) -> str:

@@ -28,8 +28,8 @@ EXPLANATION = (
     "from 04:19:44 UTC on, the controller refused 41 times to take broker-a-1 back into "
     "the SyncStateSet (namesrv-1's log: 'the replicas {10.213.7.22:10911} don't alive'), although broker-a-1 had the "
     "master's log up to offset 10,389,960 (its HA client's report from 04:21:05 UTC on). The controller had taken "
-    "broker-a-1 for dead at 04:19:34 UTC (its heartbeat expired), during the partition of broker-a-1 (master) "
-    "(04:19:20 UTC to 04:19:34 UTC), and broker-a-1 never registered with it again; 2 elections after that found no "
+    "broker-a-1 for dead at 04:19:34 UTC (its heartbeat expired; the partition of broker-a-1 (master) was on from "
+    "04:19:20 UTC to 04:19:34 UTC), and broker-a-1 never registered with it again; 2 elections after that found no "
     "master (04:20:04 UTC, 04:20:34 UTC).")
 
 
@@ -87,7 +87,7 @@ def test_the_recorded_run_is_explained_by_the_controller_keeping_the_replica_out
     assert stuck.as_dict()["refused"] == [{
         "broker": "broker-a-1", "replica": "10.213.7.22:10911", "controller": "namesrv-1",
         "reason": "the replicas {10.213.7.22:10911} don't alive", "refusals": 41, "first_ts": T0 + 104,
-        "expired_ts": T0 + 94, "expired_during": "the partition of broker-a-1 (master) (04:19:20 UTC to 04:19:34 UTC)",
+        "expired_ts": T0 + 94, "expired_during": "the partition of broker-a-1 (master) was on from 04:19:20 UTC to 04:19:34 UTC",
         "registered_ts": None, "replicated_to": 10389960, "replicated_ts": T0 + 185,
         "no_master_ts": [T0 + 124, T0 + 154]}]
 
@@ -141,6 +141,17 @@ def test_refusals_without_an_expiry_in_the_logs_say_only_what_the_logs_hold():
     assert stuck.explanation == ("from 04:00:05 UTC on, the controller refused 1 time to take broker-a-1 back into the "
                                  "SyncStateSet (namesrv-0's log: 'the replicas {10.0.0.2:10911} don't alive').")
     assert (stuck.refused[0].expired_ts, stuck.refused[0].registered_ts, stuck.refused[0].no_master_ts) == (None, None, ())
+
+
+@pytest.mark.parametrize(("healed", "named"), [(100.7, True), (100.0, True), (99.9, False)])
+def test_the_fault_named_is_the_one_on_in_the_expirys_logged_second(healed, named):
+    found = [events.Event("broker_inactive", T4 + 100, "namesrv-0",
+                          detail="heartbeat expired: BrokerAddrInfo [clusterName=c, brokerAddr=10.0.0.2:10911]"),
+             events.Event("sync_state_set_refused", T4 + 110, "namesrv-0",
+                          detail="SyncStateSet change refused: the replicas {10.0.0.2:10911} don't alive")]
+    cut = Fault("partition", "broker-a-1 (master)", T4 + 86, T4 + healed)
+    stuck = recovery.explain(found, {"recovery_complete": "false"}, [cut])
+    assert bool(stuck.refused[0].expired_during) is named
 
 
 def test_refusals_of_different_replicas_never_fold_together():
@@ -198,7 +209,7 @@ def test_results_json_the_runs_line_the_report_and_summary_md_say_why(tmp_path):
                                   "(namesrv-1's log: 'the replicas {10.213.7.22:10911} don't alive'), although "
                                   "broker-a-1 had the master's log up to offset 10,389,960 (its HA client's report from "
                                   "04:21:05 UTC on). The controller had taken broker-a-1 for dead at 04:19:34 UTC (its "
-                                  "heartbeat expired), during the partition of broker-a-1 (master) (04:19:20 UTC to "
+                                  "heartbeat expired; the partition of broker-a-1 (master) was on from 04:19:20 UTC to "
                                   "04:19:34 UTC), and broker-a-1 never registered with it again; 2 elections after that "
                                   "found no master (04:20:04 UTC, 04:20:34 UTC).")
 

@@ -49,7 +49,7 @@ class Refused:
     refusals: int                   # log records refusing it, from first_ts on
     first_ts: float
     expired_ts: float | None        # the controller's last expiry of its heartbeat before the refusals
-    expired_during: str             # the fault on at that moment ("" when none)
+    expired_during: str             # the fault on in that logged second, with its times ("" when none)
     registered_ts: float | None     # the controller counted it alive again after the expiry (None: never, or no expiry)
     replicated_to: int | None       # the last offset its HA client reported
     replicated_ts: float | None     # when it first reported that offset
@@ -110,7 +110,9 @@ def _refused(replica: str, found: list[Event], events: Sequence[Event], names: M
     after = [] if expired is None else [e for e in events if e.ts >= expired.ts]
     registered = [e.ts for e in after if e.kind == BROKER_REGISTERED and _subject(e.detail) == replica]
     progress = [e for e in events if e.kind == REPLICA_OFFSET and e.broker == broker]
-    on = [f for f in faults if expired is not None and f.contains(expired.ts)]
+    # the fault on in the expiry's logged second (log times are whole seconds: the floor of the true time)
+    on = [f for f in faults if expired is not None and f.start_ts < expired.ts + 1
+          and (f.end_ts is None or f.end_ts >= expired.ts)]
     first = since[0]
     return Refused(
         broker=broker, replica=replica, controller=first.broker,
@@ -124,8 +126,8 @@ def _refused(replica: str, found: list[Event], events: Sequence[Event], names: M
 
 
 def _fault(f: Fault) -> str:
-    until = "never healed" if f.end_ts is None else clock(f.end_ts)
-    return f"the {f.name} of {f.target} ({clock(f.start_ts)} to {until})"
+    until = "never healed" if f.end_ts is None else f"to {clock(f.end_ts)}"
+    return f"the {f.name} of {f.target} was on from {clock(f.start_ts)} {until}"
 
 
 def _sentence(r: Refused) -> str:
@@ -137,9 +139,8 @@ def _sentence(r: Refused) -> str:
                  f"(its HA client's report from {clock(r.replicated_ts)} on)")
     text += "."
     if r.expired_ts is not None:
-        text += f" The controller had taken {r.broker} for dead at {clock(r.expired_ts)} (its heartbeat expired)"
-        if r.expired_during:
-            text += f", during {r.expired_during}"
+        text += (f" The controller had taken {r.broker} for dead at {clock(r.expired_ts)} (its heartbeat expired"
+                 + (f"; {r.expired_during}" if r.expired_during else "") + ")")
         text += (f", and {r.broker} never registered with it again" if r.registered_ts is None
                  else f"; {r.broker} registered with it again at {clock(r.registered_ts)}")
         if r.no_master_ts:

@@ -128,6 +128,8 @@ def test_lines_recorded_from_a_5_5_0_run():
     got = [(e.kind, e.ts - T, e.broker, e.epoch, e.detail) for e in events.merge(logs.values())]
     assert got == [
         ("controller_leader", 6, "namesrv-2", None, "controller n2 became leader"),
+        ("broker_registered", 7, "namesrv-2", None, "registered with the controller: "
+         "BrokerIdentityInfo{clusterName='chaoskit', brokerName='broker-a', brokerId=1}, broker id 1"),
         ("controller_elect", 7, "namesrv-2", None, "elected broker id 1 master of broker-a"),
         ("role_change", 7, "broker-a-1", 1, "to master"),
         ("sync_state_set_confirmed", 7, "broker-a-1", None, "SyncStateSet [] -> [1] (from the controller)"),
@@ -143,7 +145,7 @@ def test_lines_recorded_from_a_5_5_0_run():
         ("sync_state_set_confirmed", 75, "broker-a-0", None, "SyncStateSet [2] -> [1, 2] (from the controller)"),
     ]
     assert {k: (v.lines, v.matched) for k, v in logs.items()} == {
-        "broker-a-0": (7, 4), "broker-a-1": (7, 4), "namesrv-2": (8, 4)}
+        "broker-a-0": (7, 4), "broker-a-1": (7, 4), "namesrv-2": (8, 5)}
 
 
 def test_every_kind_a_pattern_yields_is_documented():

@@ -176,7 +176,7 @@ def test_matrix_json_holds_every_run(tmp_path):
     assert lossy["runs"][0] == {"verdict": "fail", "valid": False, "run_dir": str(tmp_path / "lossy-ack" / "r1"),
                                 "reason": "verdict False", "acknowledged_count": 100, "lost_count": 1585,
                                 "lost_in_store_count": 0, "longest_unavailability_s": 3.4, "interrupted": False,
-                                "explanation": None}
+                                "explanation": None, "reused": False}
     assert lossy["runs"][1]["run_dir"] is None and lossy["runs"][1]["valid"] == "unknown"
 
 

@@ -36,6 +36,7 @@ class RunRecord:
     longest_unavailability_s: float | None = None
     interrupted: bool = False             # stopped by Ctrl-C or SIGTERM (meta `failure`): the caller stops too
     explanation: str | None = None        # why the cluster did not recover, from the run's logs (diagnosis)
+    reused: bool = False                  # recorded by an earlier matrix (`--resume`), not run by this one
 
     @classmethod
     def from_results(cls, results: Mapping[str, Any], run_dir: Path) -> RunRecord:

@@ -65,7 +65,8 @@ def summary_md(cells: list[Cell], settings: dict[str, Any]) -> str:
     lines = [f"## chaoskit matrix · exit {code}", "",
              f"{settings['runs_per_cell']} run(s) per cell, each on a fresh cluster"
              + (f", {settings['duration']:g} s each" if settings.get("duration") else "")
-             + (f", access {escape(settings['access'])}" if settings.get("access") else "") + ".", "",
+             + (f", access {escape(settings['access'])}" if settings.get("access") else "") + "."
+             + _reused_note(cells, settings), "",
              "| release | " + " | ".join(escape(_heading(s, cells)) for s in scenarios) + " |",
              "| --- |" + " --- |" * len(scenarios)]
     for v in versions:
@@ -85,6 +86,15 @@ def summary_md(cells: list[Cell], settings: dict[str, Any]) -> str:
                   + (f". {escape(r.explanation)}" if r.explanation else "") for c, i, r in unknown]
     lines += ["", "Every run's directory and report: `matrix.html` and `matrix.json` beside this file.", ""]
     return "\n".join(lines)
+
+
+def _reused_note(cells: list[Cell], settings: dict[str, Any]) -> str:
+    """' K of N runs reused from DIR, DIR.' when the matrix was resumed, else ''."""
+    done = [r for c in cells for r in c.runs]
+    reused = sum(r.reused for r in done)
+    if not settings.get("resumed_from"):
+        return ""
+    return f" {reused} of {len(done)} runs reused from {', '.join(escape(d) for d in settings['resumed_from'])}."
 
 
 def without_verdict(cells: list[Cell]) -> list[tuple[Cell, int, RunRecord]]:

@@ -61,8 +61,8 @@ def test_the_observed_rate_and_its_line_count_only_definite_runs(tmp_path):
     fake = FakeRuns(script(v5_5_0=[F, U]), tmp_path)
     found = b.run_bisect("stale-master", "5.4.0", "5.5.0", 2, fake, SHARED)
     assert found.p_observed == 1.0  # the unknown run is no evidence either way
-    assert any(line.startswith("  p = 1.00 (observed at 5.5.0: 1 of 1 definite runs failed)")
-               for line in b.describe(found, 2, "stale-master"))
+    assert ("  p = 1.00 (observed at 5.5.0: 1 of 1 definite runs failed): a bad release called good with "
+            "probability 0.000; 1 pass brings it under 0.05") in b.describe(found, 2, "stale-master")
 
 
 def test_adjacent_releases_need_only_the_bad_end(tmp_path):

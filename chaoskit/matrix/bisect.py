@@ -151,6 +151,7 @@ def describe(b: Bisection, runs: int, scenario: str, reused: Collection[str] = (
               if p is not None else []) + [(q, "stated") for q in STATED_P]
     for q, label in stated:
         need = runs_needed(q)
+        enough = "1 pass brings" if need == 1 else f"{need} passes bring"
         lines.append(f"  p = {q:.2f} ({label}): a bad release called good with probability "
-                     f"{confidence(q, runs):.3f}" + (f"; {need} passes bring it under 0.05" if need else ""))
+                     f"{confidence(q, runs):.3f}" + (f"; {enough} it under 0.05" if need else ""))
     return lines

@@ -160,6 +160,14 @@ _NO_TRUNCATE = re.compile(r"^no need to truncate files, truncate offset is (?P<t
 _LOCAL_EPOCHS = re.compile(r"^local epoch entries is (?P<entries>.*)$")
 
 
+def known(node: str, message: str) -> bool:
+    """Whether the parser reads this message of `node`'s log: a pattern's, or a broker's line it reads
+    for a truncation's context (`local epoch entries is`, `no need to truncate files`)."""
+    if node.startswith("broker") and (_LOCAL_EPOCHS.match(message) or _NO_TRUNCATE.match(message)):
+        return True
+    return any(regex.match(message) for _, regex, _ in patterns_for(node))
+
+
 def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog:
     """Every event one node's log holds, in the log's order.
 

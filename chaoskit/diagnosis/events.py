@@ -156,14 +156,18 @@ def patterns_for(node: str) -> tuple[tuple[str, re.Pattern, _Build], ...]:
     return ()
 
 
+# Broker lines read for a truncation's context, never events of their own.
 _NO_TRUNCATE = re.compile(r"^no need to truncate files, truncate offset is (?P<to>\d+)")
 _LOCAL_EPOCHS = re.compile(r"^local epoch entries is (?P<entries>.*)$")
+# AutoSwitchHAService.changeToSlave (5.0.0-5.5.0; store.log on 5.1.0+): the epoch the node joins as slave
+_SLAVE_OF_EPOCH = re.compile(r"^Change ha to slave success, newMasterAddress:\S+, newMasterEpoch:(?P<epoch>\d+)")
+_CONTEXT = (_NO_TRUNCATE, _LOCAL_EPOCHS, _SLAVE_OF_EPOCH)
 
 
 def known(node: str, message: str) -> bool:
     """Whether the parser reads this message of `node`'s log: a pattern's, or a broker's line it reads
     for a truncation's context (`local epoch entries is`, `no need to truncate files`)."""
-    if node.startswith("broker") and (_LOCAL_EPOCHS.match(message) or _NO_TRUNCATE.match(message)):
+    if node.startswith("broker") and any(regex.match(message) for regex in _CONTEXT):
         return True
     return any(regex.match(message) for _, regex, _ in patterns_for(node))
 
@@ -173,14 +177,17 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 
     A truncation's `from_offset` is the end of the node's log before it,
     read from the `local epoch entries is [...]` line the HA client writes first
-    (5.2.0+; None when absent); a `truncate dirty files to X` followed by
-    `no need to truncate files` cut nothing and is dropped.
+    (5.2.0+; None when absent); its `epoch` the one the node joined as slave
+    (`Change ha to slave success, ..., newMasterEpoch:E` before it, all
+    releases; else `merge` fills it in). A `truncate dirty files to X`
+    followed by `no need to truncate files` cut nothing and is dropped.
     """
     patterns = patterns_for(node)
     events: list[Event] = []
     read = matched = 0
     whole_seconds = False
     log_end: int | None = None
+    slave_of: int | None = None  # the epoch of the node's last `Change ha to slave success`
     for raw in lines:
         read += 1
         line = logline.split(raw, utc_offset_hours)
@@ -192,6 +199,10 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
             if (m := _LOCAL_EPOCHS.match(msg)) is not None:
                 ends = [int(v) for v in re.findall(r"endOffset=(-?\d+)", m["entries"])]
                 log_end = ends[-1] if ends and 0 <= ends[-1] < LONG_MAX else None
+                matched += 1
+                continue
+            if (m := _SLAVE_OF_EPOCH.match(msg)) is not None:
+                slave_of = int(m["epoch"])
                 matched += 1
                 continue
             if (m := _NO_TRUNCATE.match(msg)) is not None:
@@ -208,7 +219,7 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
             if kind == TRUNCATION:
                 if _repeats_truncation(events, event):
                     break
-                event = _with_bytes(replace(event, from_offset=log_end))
+                event = _with_bytes(replace(event, from_offset=log_end, epoch=slave_of))
                 log_end = None
             events.append(event)
             break
@@ -228,9 +239,9 @@ def _with_bytes(event: Event) -> Event:
 
 
 def merge(logs: Iterable[ParsedLog]) -> list[Event]:
-    """Every log's events in time order (stable: a log's own order within a second); a truncation gets the epoch its node last changed
-    role into (the epoch it joins as slave; its broker.log says so, its store.log truncates);
-    repeats collapsed."""
+    """Every log's events in time order (stable: a log's own order within a second); a truncation whose
+    log did not say the epoch it joined gets the epoch its node last changed role into (its broker.log
+    says so, its store.log truncates); repeats collapsed."""
     # Within one (whole) second, controllers' events first: they decide, brokers act on it.
     ordered = sorted((e for log in logs for e in log.events),
                      key=lambda e: (e.ts, e.broker.startswith("broker"), e.broker))

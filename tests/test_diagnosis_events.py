@@ -5,6 +5,7 @@ import calendar
 from pathlib import Path
 
 import pytest
+from diagnosis_support import read_recorded
 
 from chaoskit.diagnosis import events, logline
 
@@ -21,6 +22,14 @@ def parse_dir(version: str) -> tuple[list[events.Event], dict[str, events.Parsed
         with path.open() as f:
             logs[path.name] = events.parse(path.name.split(".")[0], f, offset)
     return events.merge(logs.values()), logs
+
+
+def recorded(name: str, t0: int) -> tuple[list[tuple], dict[str, tuple[int, int]]]:
+    """A fixture recorded from a real run (tests/record_diagnosis.py): its events as (kind, seconds after t0,
+    broker, epoch, from, to, the detail's first 48 characters), and per log file its (lines, matched)."""
+    logs = read_recorded(name)
+    found = [(e.kind, e.ts - t0, e.broker, e.epoch, e.from_offset, e.to_offset, e.detail[:48]) for e in events.merge(logs.values())]
+    return found, {k: (v.lines, v.matched) for k, v in logs.items()}
 
 
 def compact(found: list[events.Event], whole_seconds: bool) -> list[tuple]:
@@ -120,30 +129,45 @@ def test_repeats_collapse_only_within_their_interval():
 
 
 def test_lines_recorded_from_a_5_5_0_run():
-    T = calendar.timegm((2026, 12, 7, 1, 32, 0))  # 09:32:00 GMT+8
-    logs = {}
-    for path in sorted((DATA / "5.5.0-recorded").glob("*.log")):
-        with path.open() as f:
-            logs[path.stem] = events.parse(path.stem, f, 8)
-    got = [(e.kind, e.ts - T, e.broker, e.epoch, e.detail) for e in events.merge(logs.values())]
-    assert got == [
-        ("controller_leader", 6, "namesrv-2", None, "controller n2 became leader"),
-        ("controller_elect", 7, "namesrv-2", None, "elected broker id 1 master of broker-a"),
-        ("role_change", 7, "broker-a-1", 1, "to master"),
-        ("sync_state_set_confirmed", 7, "broker-a-1", None, "SyncStateSet [] -> [1] (from the controller)"),
-        ("role_change", 8, "broker-a-0", 1, "to slave (broker id 2)"),
-        ("sync_state_set_confirmed", 14, "broker-a-1", None, "SyncStateSet [1] -> [1, 2] (from the controller)"),
-        ("controller_elect", 40, "namesrv-2", None, "elected broker id 2 master of broker-a"),
-        ("controller_elect", 40, "namesrv-2", None,
-         "election for broker-a: RemotingCommand [code=0, language=JAVA, version=513, opaque=519, flag(B)=1, remark=null, "
-         "extFields=null, serializeTypeCurrentRPC=JSON]"),
-        ("role_change", 40, "broker-a-0", 2, "to master"),
-        ("sync_state_set_confirmed", 40, "broker-a-0", None, "SyncStateSet [] -> [2] (from the controller)"),
-        ("role_change", 70, "broker-a-1", 2, "to slave (broker id 1)"),
-        ("sync_state_set_confirmed", 75, "broker-a-0", None, "SyncStateSet [2] -> [1, 2] (from the controller)"),
+    """store/stale-master/20261207T034228: `chaoskit run stale-master` on 5.5.0 (remoting)."""
+    found, counts = recorded("5.5.0-recorded", calendar.timegm((2026, 12, 7, 3, 42, 0)))  # 03:42 UTC
+    assert found == [
+        ("controller_leader", 44, "namesrv-2", None, None, None, "controller n2 became leader"),
+        ("controller_elect", 45, "namesrv-2", None, None, None, "elected broker id 1 master of broker-a"),
+        ("role_change", 45, "broker-a-0", 1, None, None, "to master"),
+        ("sync_state_set_confirmed", 45, "broker-a-0", None, None, None, "SyncStateSet [] -> [1] (from the controller)"),
+        ("master_elected", 45, "broker-a-0", 1, None, 0, "became master"),
+        ("ha_connection", 46, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:5"),
+        ("role_change", 46, "broker-a-1", 1, None, None, "to slave (broker id 2)"),
+        ("ha_error", 46, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 46, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("sync_state_set_confirmed", 52, "broker-a-0", None, None, None, "SyncStateSet [1] -> [1, 2] (from the controller)"),
+        ("sync_state_set_local", 52, "broker-a-0", None, None, None, "local SyncStateSet [1, 2]"),
+        ("broker_inactive", 73, "namesrv-1", None, None, None, "heartbeat expired: BrokerIdentityInfo{clusterNam"),
+        ("broker_inactive", 74, "namesrv-0", None, None, None, "heartbeat expired: BrokerIdentityInfo{clusterNam"),
+        ("controller_elect", 74, "namesrv-2", None, None, None, "elected broker id 2 master of broker-a"),
+        ("controller_elect", 74, "namesrv-2", None, None, None, "election for broker-a: RemotingCommand [code=0, "),
+        ("ha_connection", 74, "broker-a-0", None, None, None, "Read socket < 0"),
+        ("ha_error", 74, "broker-a-0", None, None, None, "processReadEvent error"),
+        ("sync_state_set_local", 74, "broker-a-0", None, None, None, "local SyncStateSet [1]"),
+        ("role_change", 74, "broker-a-1", 2, None, None, "to master"),
+        ("sync_state_set_confirmed", 74, "broker-a-1", None, None, None, "SyncStateSet [] -> [2] (from the controller)"),
+        ("ha_error", 74, "broker-a-1", None, None, None, "State not matched, masterState:TRANSFER, slaveSt"),
+        ("ha_connection", 74, "broker-a-1", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("broker_inactive", 75, "namesrv-2", None, None, None, "heartbeat expired: BrokerIdentityInfo{clusterNam"),
+        ("sync_state_set_report_failed", 77, "broker-a-0", 1, None, None, "report of SyncStateSet [1, 2] -> [1] to the cont"),
+        ("role_change", 78, "broker-a-0", 2, None, None, "to slave (broker id 1)"),
+        ("ha_error", 78, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("master_elected", 79, "broker-a-1", 2, None, 130585, "became master"),
+        ("ha_connection", 85, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.22"),
+        ("truncation", 85, "broker-a-0", 2, 160433, 130585, "log truncated from 160,433 to 130,585: 29,848 by"),
+        ("ha_connection", 85, "broker-a-1", None, None, None, "HAService receive new connection, /10.213.7.21:5"),
+        ("sync_state_set_local", 90, "broker-a-1", None, None, None, "local SyncStateSet [1, 2]"),
+        ("sync_state_set_confirmed", 91, "broker-a-1", None, None, None, "SyncStateSet [2] -> [1, 2] (from the controller)"),
     ]
-    assert {k: (v.lines, v.matched) for k, v in logs.items()} == {
-        "broker-a-0": (7, 4), "broker-a-1": (7, 4), "namesrv-2": (8, 4)}
+    assert counts == {"broker-a-0.log": (11, 6), "broker-a-0.store.log": (23, 12), "broker-a-1.log": (7, 4),
+                      "broker-a-1.store.log": (16, 8), "namesrv-0.log": (2, 1), "namesrv-1.log": (2, 1),
+                      "namesrv-2.log": (10, 5)}
 
 
 def test_every_kind_a_pattern_yields_is_documented():

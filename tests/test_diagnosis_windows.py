@@ -117,7 +117,7 @@ def test_a_recorded_stale_master_run_is_explained_whole():
     """store/stale-master/20261207T034228 (5.5.0, remoting): 56 values cut from the old master after consumers had
     read them, and 54 the new master then wrote at the same queue positions, stored but skipped by the consumers.
     Its diagnosis at the time put 27 of the 54 in the stale window by time and left 27 unexplained."""
-    fixture = "5.5.0-stale-master-reused"
+    fixture = "5.5.0-recorded"
     lost, faults = recorded_lost(fixture)
     found, attribution = rundir.explain(list(read_recorded(fixture).values()), lost, faults)
     t0 = 1796614948  # 03:42:28 UTC, the run's start

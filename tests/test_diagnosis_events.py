@@ -169,6 +169,71 @@ def test_lines_recorded_from_a_5_5_0_run():
                       "namesrv-2.log": (10, 5)}
 
 
+def test_lines_recorded_from_a_5_0_0_run():
+    """store/stale-master/20261207T041832: `chaoskit run stale-master` on 5.0.0 (remoting), verdict unknown (the
+    cluster did not recover), nothing lost. One broker.log per node, whole seconds in UTC; the slave's epoch only
+    in `Change ha to slave success`; a failed election is `... elect a new master done, result: ...'null'`."""
+    found, counts = recorded("5.0.0-recorded", calendar.timegm((2026, 12, 7, 4, 18, 0)))  # 04:18 UTC
+    assert found == [
+        ("controller_leader", 43, "namesrv-1", None, None, None, "controller n1 became leader"),
+        ("role_change", 44, "broker-a-1", 1, None, None, "to master"),
+        ("sync_state_set_confirmed", 44, "broker-a-1", None, None, None, "SyncStateSet [] -> [10.213.7.22:10911] (from the"),
+        ("master_elected", 44, "broker-a-1", 1, None, 0, "became master"),
+        ("role_change", 49, "broker-a-0", None, None, None, "to slave (broker id 2)"),
+        ("ha_error", 49, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 49, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.22"),
+        ("ha_connection", 49, "broker-a-1", None, None, None, "HAService receive new connection, /10.213.7.21:5"),
+        ("sync_state_set_confirmed", 54, "broker-a-1", None, None, None, "SyncStateSet [10.213.7.22:10911] -> [10.213.7.21"),
+        ("controller_elect", 94, "namesrv-1", 2, None, None, "election for broker-a: ElectMasterResponseHeader"),
+        ("broker_inactive", 94, "namesrv-1", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("role_change", 94, "broker-a-0", 2, None, None, "to master"),
+        ("sync_state_set_confirmed", 94, "broker-a-0", None, None, None, "SyncStateSet [] -> [10.213.7.21:10911] (from the"),
+        ("ha_error", 94, "broker-a-0", None, None, None, "State not matched, masterState:2, slaveState:SHU"),
+        ("ha_connection", 94, "broker-a-0", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("master_elected", 94, "broker-a-0", 2, None, 3030272, "became master"),
+        ("ha_connection", 94, "broker-a-1", None, None, None, "Read socket < 0"),
+        ("ha_error", 94, "broker-a-1", None, None, None, "processReadEvent error"),
+        ("sync_state_set_report_failed", 95, "broker-a-1", 1, None, None, "report of SyncStateSet [10.213.7.21:10911, 10.21"),
+        ("sync_state_set_confirmed", 97, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911] -> [10.213.7.21"),
+        ("ha_error", 97, "broker-a-1", None, None, None, "transfer message to slave timeout, offset : 3030"),
+        ("role_change", 97, "broker-a-1", None, None, None, "to slave (broker id 1)"),
+        ("ha_connection", 99, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:3"),
+        ("ha_error", 99, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 99, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("truncation", 99, "broker-a-1", 2, None, 3030272, "log truncated (its previous end not logged)"),
+        ("sync_state_set_report_failed", 104, "broker-a-0", 2, None, None, "report of SyncStateSet [10.213.7.21:10911] -> [1"),
+        ("broker_inactive", 124, "namesrv-1", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("controller_elect_failed", 124, "namesrv-1", None, None, None, "no master elected for broker-a"),
+        ("role_change", 127, "broker-a-0", 4, None, None, "to master"),
+        ("sync_state_set_confirmed", 127, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911] -> [10.213.7.21"),
+        ("sync_state_set_report_failed", 127, "broker-a-0", 4, None, None, "report of SyncStateSet [10.213.7.21:10911] -> [1"),
+        ("master_elected", 127, "broker-a-0", 4, None, 6398364, "became master"),
+        ("ha_connection", 127, "broker-a-1", None, None, None, "Read socket < 0"),
+        ("ha_connection", 127, "broker-a-1", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("role_change", 127, "broker-a-1", None, None, None, "to slave (broker id 1)"),
+        ("ha_error", 127, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 145, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:5"),
+        ("ha_connection", 145, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("truncation", 145, "broker-a-1", 4, None, 6398364, "log truncated (its previous end not logged)"),
+        ("sync_state_set_report_failed", 152, "broker-a-0", 4, None, None, "report of SyncStateSet [10.213.7.21:10911] -> [1"),
+        ("broker_inactive", 154, "namesrv-1", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("controller_elect_failed", 154, "namesrv-1", None, None, None, "no master elected for broker-a"),
+        ("role_change", 157, "broker-a-0", 6, None, None, "to master"),
+        ("sync_state_set_confirmed", 157, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911] -> [10.213.7.21"),
+        ("ha_error", 157, "broker-a-0", None, None, None, "processReadEvent error"),
+        ("master_elected", 157, "broker-a-0", 6, None, 9448852, "became master"),
+        ("ha_connection", 157, "broker-a-1", None, None, None, "Read socket < 0"),
+        ("ha_connection", 157, "broker-a-1", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("role_change", 157, "broker-a-1", None, None, None, "to slave (broker id 1)"),
+        ("ha_error", 157, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 175, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:5"),
+        ("ha_connection", 175, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("truncation", 175, "broker-a-1", 6, None, 9448852, "log truncated (its previous end not logged)"),
+        ("sync_state_set_report_failed", 180, "broker-a-0", 6, None, None, "report of SyncStateSet [10.213.7.21:10911] -> [1"),
+    ]
+    assert counts == {"broker-a-0.log": (67, 36), "broker-a-1.log": (68, 36), "namesrv-1.log": (14, 7)}
+
+
 def test_every_kind_a_pattern_yields_is_documented():
     doc = (Path(__file__).parents[1] / "docs" / "diagnosis.md").read_text()
     produced = {kind for kind, _, _ in events.BROKER_PATTERNS + events.CONTROLLER_PATTERNS}

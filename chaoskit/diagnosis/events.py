@@ -132,6 +132,10 @@ CONTROLLER_PATTERNS = (
     # ReplicasInfoManager.electMaster "Elect new master {} for broker {}" (5.2.0+);
     # DefaultBrokerHeartbeatManager "Broker {}'s master {} shutdown, elect a new master done, result:{}" (5.0.0, 5.1.0);
     # ControllerManager "Elect a new master in broker-set: {} done, result: {}" (5.2.0+)
+    # the 5.0.0/5.1.x line for an election that found no master (recorded on 5.0.0: newMasterAddress='null', masterEpoch=0)
+    _pattern(CONTROLLER_ELECT_FAILED, r"^Broker (?P<name>\S+)'s master \S+ shutdown, elect a new master done, result: ?"
+             r"ElectMasterResponseHeader\{newMasterAddress='?null'?,",
+             lambda m: {"detail": f"no master elected for {m['name']}"}),
     _pattern(CONTROLLER_ELECT, r"^Elect new master (?P<id>\d+) for broker (?P<name>\S+)",
              lambda m: {"detail": f"elected broker id {m['id']} master of {m['name']}"}),
     _pattern(CONTROLLER_ELECT, r"^(?:Broker (?P<name>\S+)'s master \S+ shutdown, elect a new master done|"

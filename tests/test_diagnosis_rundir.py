@@ -20,7 +20,7 @@ def test_the_diagnosis_explains_the_stale_masters_loss(tmp_path):
     assert (results["lost"], results["lost_in_store"]) == (["queue/v2", "queue/v4"], ["queue/v2", "queue/v3", "queue/v4"])
     found = results["diagnosis"]
     assert [(w["kind"], w["start_ts"] - T0, w["end_ts"] - T0, w["broker"], w["lost_values"], w["examples"])
-            for w in found["windows"]] == [("stale_master_ack", 28, 41, "broker-a-1", 2, ["queue/v2", "queue/v3"])]
+            for w in found["windows"]] == [("stale_master_ack", 29, 41, "broker-a-1", 2, ["queue/v2", "queue/v3"])]
     assert (found["unexplained_lost"], found["unexplained_examples"]) == (1, ["queue/v4"])
     assert [e["kind"] for e in found["events"]][-2:] == ["role_change", "truncation"]
     assert found["events"][-1] == {"kind": "truncation", "ts": T0 + 40, "broker": "broker-a-1", "epoch": 2,

@@ -25,7 +25,9 @@ start offset), so whatever it had beyond that is gone from every log.
 The first two take only values missing from the final read (a value the
 final read found was not cut); the third only values the final read found.
 A value is attributed by the time its send was acknowledged (the earliest
-`ok` row's `complete_ts`), with the log times' resolution as slack; when the
+`ok` row's `complete_ts`, taken on the same clock as the logs, after the
+broker acknowledged), with the log times' resolution as slack where a window
+ends at a logged moment (a whole second is the floor of the true time); when the
 send recorded its commit-log position, a truncation window takes it only if
 the position is at or beyond the truncation point (below it, the new master
 holds it). Each value goes to the first window that takes it; what none
@@ -108,8 +110,11 @@ def attribute(events: Sequence[Event], lost: Iterable[LostValue], faults: Sequen
             continue
         begin = _promotion_began(events, election)
         cut_away: list[LostValue] = []
-        for kind, start, end in ((UNREPLICATED_AT_FAILOVER, _faults_began(faults, begin), begin - slack),
-                                 (STALE_MASTER_ACK, begin - slack, cut.ts + slack)):
+        # A log's time is at most `slack` early (a whole second is its floor), and a client learns of an
+        # acknowledgement after the broker gave it: acknowledged before `begin` is before the promotion
+        # for certain, up to the truncation's time plus the slack may be before it.
+        for kind, start, end in ((UNREPLICATED_AT_FAILOVER, _faults_began(faults, begin), begin),
+                                 (STALE_MASTER_ACK, begin, cut.ts + slack)):
             if start is None or end <= start:
                 continue
             taken = [v for v in pending if _cut_takes(v, start, end, cut.to_offset)]
@@ -120,10 +125,10 @@ def attribute(events: Sequence[Event], lost: Iterable[LostValue], faults: Sequen
         # the positions the cut emptied after a consumer had read them: the consumers' offsets are past them
         read_then_cut = {v.position for v in cut_away if v.delivered and v.position is not None}
         skipped = [v for v in pending if v.in_final_read and not v.delivered and v.position in read_then_cut
-                   and v.ack_ts is not None and v.ack_ts >= begin - slack]
+                   and v.ack_ts is not None and v.ack_ts >= begin]
         if skipped:
             pending = _without(pending, skipped)
-            windows.append(_window(QUEUE_OFFSET_REUSED, begin - slack, max(v.ack_ts or begin for v in skipped),
+            windows.append(_window(QUEUE_OFFSET_REUSED, begin, max(v.ack_ts or begin for v in skipped),
                                    cut, election, begin, skipped, events))
     return Attribution(tuple(windows), tuple(sorted(v.value for v in pending)))
 

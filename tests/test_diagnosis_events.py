@@ -237,6 +237,83 @@ def test_lines_recorded_from_a_5_0_0_run():
     assert counts == {"broker-a-0.log": (67, 36), "broker-a-1.log": (68, 36), "namesrv-1.log": (14, 7)}
 
 
+def test_lines_recorded_from_a_5_1_0_run():
+    """store/stale-master/20261207T043816: `chaoskit run stale-master` on 5.1.0 (remoting), passed: three
+    failovers (epochs 2, 4, 5), each old master truncated to the new epoch's start, nothing acknowledged lost.
+    GMT+8 whole seconds; store lines in store.log; a slave's epoch only in `Change ha to slave success`."""
+    found, counts = recorded("5.1.0-recorded", calendar.timegm((2026, 12, 7, 4, 38, 0)))  # 04:38 UTC
+    assert found == [
+        ("controller_leader", 31, "namesrv-0", None, None, None, "controller n0 became leader"),
+        ("role_change", 33, "broker-a-0", 1, None, None, "to master"),
+        ("sync_state_set_confirmed", 33, "broker-a-0", None, None, None, "SyncStateSet [] -> [10.213.7.21:10911] (from the"),
+        ("master_elected", 33, "broker-a-0", 1, None, 0, "became master"),
+        ("ha_connection", 34, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:3"),
+        ("role_change", 34, "broker-a-1", None, None, None, "to slave (broker id 2)"),
+        ("ha_error", 34, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 34, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("sync_state_set_confirmed", 40, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911] -> [10.213.7.21"),
+        ("broker_inactive", 74, "namesrv-2", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("broker_inactive", 77, "namesrv-0", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("controller_elect", 77, "namesrv-0", 2, None, None, "election for broker-a: ElectMasterResponseHeader"),
+        ("broker_inactive", 77, "namesrv-1", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("ha_connection", 77, "broker-a-0", None, None, None, "Read socket < 0"),
+        ("ha_error", 77, "broker-a-0", None, None, None, "processReadEvent error"),
+        ("role_change", 77, "broker-a-1", 2, None, None, "to master"),
+        ("sync_state_set_confirmed", 77, "broker-a-1", None, None, None, "SyncStateSet [] -> [10.213.7.22:10911] (from the"),
+        ("ha_error", 77, "broker-a-1", None, None, None, "State not matched, masterState:2, slaveState:SHU"),
+        ("ha_connection", 77, "broker-a-1", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("sync_state_set_report_failed", 79, "broker-a-0", 1, None, None, "report of SyncStateSet [10.213.7.21:10911, 10.21"),
+        ("ha_error", 80, "broker-a-0", None, None, None, "transfer message to slave timeout, offset : 2872"),
+        ("role_change", 81, "broker-a-0", None, None, None, "to slave (broker id 1)"),
+        ("ha_error", 81, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("sync_state_set_confirmed", 82, "broker-a-1", None, None, None, "SyncStateSet [10.213.7.22:10911] -> [10.213.7.22"),
+        ("master_elected", 82, "broker-a-1", 2, None, 2872268, "became master"),
+        ("ha_connection", 103, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.22"),
+        ("truncation", 103, "broker-a-0", 2, None, 2872268, "log truncated (its previous end not logged)"),
+        ("ha_connection", 103, "broker-a-1", None, None, None, "HAService receive new connection, /10.213.7.21:4"),
+        ("broker_inactive", 107, "namesrv-0", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("controller_elect_failed", 107, "namesrv-0", None, None, None, "no master elected for broker-a"),
+        ("broker_inactive", 107, "namesrv-1", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("broker_inactive", 109, "namesrv-2", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("sync_state_set_report_failed", 109, "broker-a-1", 2, None, None, "report of SyncStateSet [10.213.7.22:10911] -> [1"),
+        ("ha_connection", 112, "broker-a-0", None, None, None, "Read socket < 0"),
+        ("ha_connection", 112, "broker-a-0", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("role_change", 112, "broker-a-1", 4, None, None, "to master"),
+        ("sync_state_set_confirmed", 112, "broker-a-1", None, None, None, "SyncStateSet [10.213.7.22:10911] -> [10.213.7.22"),
+        ("master_elected", 112, "broker-a-1", 4, None, 3028144, "became master"),
+        ("sync_state_set_confirmed", 113, "broker-a-1", None, None, None, "SyncStateSet [10.213.7.22:10911] -> [10.213.7.21"),
+        ("role_change", 116, "broker-a-0", None, None, None, "to slave (broker id 1)"),
+        ("ha_error", 116, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 116, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.22"),
+        ("truncation", 116, "broker-a-0", 4, None, 3028144, "log truncated (its previous end not logged)"),
+        ("ha_error", 116, "broker-a-1", None, None, None, "transfer message to slave timeout, offset : 3036"),
+        ("ha_connection", 116, "broker-a-1", None, None, None, "HAService receive new connection, /10.213.7.21:5"),
+        ("broker_inactive", 137, "namesrv-0", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("controller_elect", 137, "namesrv-0", 5, None, None, "election for broker-a: ElectMasterResponseHeader"),
+        ("broker_inactive", 137, "namesrv-1", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("role_change", 137, "broker-a-0", 5, None, None, "to master"),
+        ("sync_state_set_confirmed", 137, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911, 10.213.7.22:109"),
+        ("ha_error", 137, "broker-a-0", None, None, None, "State not matched, masterState:2, slaveState:SHU"),
+        ("ha_connection", 137, "broker-a-0", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("ha_connection", 137, "broker-a-1", None, None, None, "Read socket < 0"),
+        ("ha_error", 137, "broker-a-1", None, None, None, "processReadEvent error"),
+        ("sync_state_set_report_failed", 138, "broker-a-1", 4, None, None, "report of SyncStateSet [10.213.7.21:10911, 10.21"),
+        ("broker_inactive", 139, "namesrv-2", None, None, None, "heartbeat expired: BrokerAddrInfo [clusterName=c"),
+        ("ha_error", 140, "broker-a-1", None, None, None, "transfer message to slave timeout, offset : 5639"),
+        ("sync_state_set_confirmed", 142, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911] -> [10.213.7.21"),
+        ("master_elected", 142, "broker-a-0", 5, None, 5638668, "became master"),
+        ("ha_connection", 142, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:5"),
+        ("role_change", 142, "broker-a-1", None, None, None, "to slave (broker id 2)"),
+        ("ha_error", 142, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 142, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("truncation", 142, "broker-a-1", 5, None, 5638668, "log truncated (its previous end not logged)"),
+        ("sync_state_set_confirmed", 147, "broker-a-0", None, None, None, "SyncStateSet [10.213.7.21:10911] -> [10.213.7.21"),
+    ]
+    assert counts == {"broker-a-0.log": (20, 11), "broker-a-0.store.log": (50, 26), "broker-a-1.log": (26, 14),
+                      "broker-a-1.store.log": (51, 26), "namesrv-0.log": (14, 7), "namesrv-1.log": (6, 3),
+                      "namesrv-2.log": (6, 3)}
+
+
 def test_every_kind_a_pattern_yields_is_documented():
     doc = (Path(__file__).parents[1] / "docs" / "diagnosis.md").read_text()
     produced = {kind for kind, _, _ in events.BROKER_PATTERNS + events.CONTROLLER_PATTERNS}

@@ -21,6 +21,7 @@ from typing import Any
 
 from chaoskit import main_phase, runstore
 from chaoskit.audit import run_audit
+from chaoskit.checker.verdict import WORDS
 from chaoskit.cluster import compose, engine, lifecycle, node_errors
 from chaoskit.cluster.nodes import list_nodes
 from chaoskit.completeness import Facts
@@ -35,7 +36,6 @@ from faults.executor import Executor, stop_on_signals
 from workloads import access as workload_access
 
 EXIT_CODES = {True: 0, False: 1, "unknown": 3}
-VERDICT_WORDS = {True: "pass", False: "fail", "unknown": "unknown"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
     say(f"run {scenario.name} -> {run_dir}")
     (run_dir / "scenario.toml").write_text(scenario.path.read_text())
     if scenario.user_config is not None:
+        run_audit.record_user_files(run_dir, scenario.config_path)  # what replay and shrink run again
         say(f"the cluster runs your files; what Docker changes: {run_audit.write_rewrites(run_dir, scenario.user_config.rewrites)}")
     if scenario.plan is not None:
         (run_dir / "plan.json").write_text(scenario.plan.to_json())
@@ -115,8 +116,8 @@ def run(scenario: Scenario, keep_cluster: bool = False, echo: Callable[[str], No
             audit=lambda: audit_errors.extend(f for f in run_audit.audit_run(run_dir, scenario.cluster.version)
                                               if f.severity == "error"))
     verdict = results["valid"]
-    expected_met = None if scenario.expected_verdict is None else VERDICT_WORDS[verdict] == scenario.expected_verdict
-    say(f"verdict: {VERDICT_WORDS[verdict].upper()} ({results.get('reason', '')})"
+    expected_met = None if scenario.expected_verdict is None else WORDS[verdict] == scenario.expected_verdict
+    say(f"verdict: {WORDS[verdict].upper()} ({results.get('reason', '')})"
         + ("" if expected_met is None else f"; expected {scenario.expected_verdict}: "
            + ("met" if expected_met else "NOT met"))
         + "".join(f"\naudit error: {f.file}:{f.line or ''} {f.message}" for f in audit_errors))

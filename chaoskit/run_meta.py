@@ -25,6 +25,8 @@ def scenario_meta(scenario: Scenario) -> dict[str, Any]:
         "controller_config": json.dumps({"enableControllerInNamesrv": "true", "controllers": 3,
                                          **spec.node_overrides.get("namesrv-0", {}),
                                          **spec.overrides.get("controller", {})}),
+        # the role overrides alone (scenario tables and --set), which replay applies again
+        "cluster_overrides": json.dumps(spec.overrides),
         "workload": json.dumps([asdict(w) for w in scenario.workloads]),
         "fault_plan": scenario.plan.to_json() if scenario.plan else "[]",
         "seed": scenario.seed,

@@ -65,6 +65,7 @@ class Scenario:
     recovery_timeout: float
     warmup: float
     user_config: user_config.UserConfig | None = None  # the cluster runs the user's own files (--config)
+    config_path: Path | None = None    # where those files were read from (a run records them; replay reads them back)
 
 
 def resolve_path(name_or_path: str) -> Path:
@@ -117,11 +118,15 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         overrides={r: p for r, p in props.items() if p},
         access=overrides.access or cluster.get("access", DEFAULT_ACCESS),
     )
-    users = _user_config(overrides.config, cluster.get("config"), path, spec.version)
-    if users is not None:  # the files replace the scenario's property tables; --set still applies
+    config_path = _config_path(overrides.config, cluster.get("config"), path)
+    users = user_config.load(config_path, spec.version, os.environ) if config_path is not None else None
+    if users is not None:
         if overrides.replicas is not None and overrides.replicas != users.replicas:
             raise UsageError(f"--replicas {overrides.replicas}, but the --config files have {users.replicas} brokers")
-        spec = dataclasses.replace(spec, replicas=users.replicas, overrides={}, node_overrides=users.nodes)
+        # --config replaces the scenario's property tables (written for chaoskit's own files); a scenario
+        # naming its own files keeps its tables on top of them. --set applies on top either way.
+        spec = dataclasses.replace(spec, replicas=users.replicas, node_overrides=users.nodes,
+                                   overrides={} if overrides.config is not None else spec.overrides)
     spec = spec.with_set(list(overrides.sets))
 
     if spec.access == "remoting":
@@ -137,17 +142,17 @@ def load(name_or_path: str, overrides: Overrides = Overrides()) -> Scenario:
         cluster=spec, workloads=workloads, plan=plan, duration=duration, seed=seed,
         recovery_timeout=_number(run.get("recovery_timeout", 180), "recovery_timeout", where, minimum=1),
         warmup=_number(run.get("warmup", 0), "warmup", where, minimum=0), user_config=users,
+        config_path=config_path,
     )
 
 
-def _user_config(option: str | None, key: Any, scenario_path: Path, version: str) -> user_config.UserConfig | None:
-    """The user's files (--config, else [cluster] config, relative to the scenario file) mapped onto the cluster."""
+def _config_path(option: str | None, key: Any, scenario_path: Path) -> Path | None:
+    """The user's files: --config, else [cluster] config (relative to the scenario file), else None."""
     if option is None and key is None:
         return None
     if option is None and not isinstance(key, str):
         raise UsageError(f"{scenario_path.name} [cluster]: config must be a path")
-    path = Path(option) if option is not None else scenario_path.parent / key
-    return user_config.load(path, version, os.environ)
+    return Path(option) if option is not None else scenario_path.parent / key
 
 
 def _workloads(items: Any, duration: float, total_rate: float | None, where: str) -> tuple[WorkloadSpec, ...]:

@@ -1,9 +1,9 @@
 """Write a run's report files: report.html, junit.xml and summary.md."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from chaoskit.files import write_atomically
 from reports import config_audit
 from reports.html import render
 from reports.junit import junit_xml
@@ -26,12 +26,5 @@ def render_all(run_dir: Path) -> dict[str, Path]:
         "summary": (run_dir / SUMMARY, summary_md(run.results, run.meta, run.name, config_audit.load(run_dir)).encode("utf-8")),
     }
     for path, data in outputs.values():
-        _write_atomically(path, data)
+        write_atomically(path, data)
     return {key: path for key, (path, _) in outputs.items()}
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` in one step: a reader never sees half a report."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

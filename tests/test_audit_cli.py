@@ -39,3 +39,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         res = run(*args)
         assert res.exit_code == 2
         assert res.stderr.startswith("chaoskit: error: ") and res.stderr.count("\n") == 1 and message in res.stderr
+
+
+def test_a_corrupt_known_keys_cache_is_one_line_and_exit_2(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CHAOSKIT_CACHE", str(tmp_path))
+    (tmp_path / "audit").mkdir()
+    (tmp_path / "audit" / "known-keys-5.5.0.json").write_text('{"org.apache')   # a write cut short
+    res = run(str(DATA / "corrected"))
+    assert res.exit_code == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith(
+        f"chaoskit: error: the cached known keys {tmp_path}/audit/known-keys-5.5.0.json cannot be read ("), res.stderr

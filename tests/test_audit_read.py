@@ -41,6 +41,15 @@ def test_proxy_json(tmp_path: Path) -> None:
                              Entry("x", "true", 4))
 
 
+def test_a_json_file_is_a_proxy_file_only_by_its_keys_or_name(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "tools", "version": "1.0"}')
+    (tmp_path / "my-proxy.json").write_text('{"namesrvAddr": "127.0.0.1:9876"}')
+    (tmp_path / "other.json").write_text('{"proxyMode": "cluster"}')
+    assert {f.name: f.role for f in read_files([tmp_path])} == {"my-proxy.json": "proxy", "other.json": "proxy"}
+    with pytest.raises(BadInput, match="package.json is not a RocketMQ configuration file"):
+        read_files([tmp_path / "package.json"])
+
+
 def test_roles_of_the_seed_files() -> None:
     assert {f.name: f.role for f in read_files([DATA / "seed"])} == {
         "broker-n0.conf": "broker", "broker-n1.conf": "broker", "namesrv-n0.conf": "namesrv",

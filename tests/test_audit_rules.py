@@ -224,3 +224,19 @@ def test_standalone_controllers_on_one_host_bind_only_their_peer_ports(tmp_path:
     assert sorted(f.message.split(":")[0] for f in got) == [
         "DLedger controller port 9868 is also controller-n1.conf's DLedger controller port, on the same host (127.0.0.1)",
         "controllerDLegerPeers differs from controller-n0.conf's"]
+
+
+
+def test_an_address_without_a_port_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    files = corrected()
+    files["broker-n0.conf"] = edit(files["broker-n0.conf"], "namesrvAddr", "127.0.0.1:9876;127.0.0.1;127.0.0.1:x")
+    files["namesrv-n0.conf"] = edit(files["namesrv-n0.conf"], "controllerDLegerPeers",
+                                    "n0-127.0.0.1;n1-127.0.0.1:9868;n2-127.0.0.1:9858")
+    got = findings(tmp_path, files)   # no ValueError from a port that is not there
+    found = audit(read_files([tmp_path]), VERSION)
+    assert [(Path(f.file).name, f.line, f.message.split(": RocketMQ")[0]) for f in found if "no port" in f.message] == [
+        ("broker-n0.conf", 10, "namesrvAddr: no port in 127.0.0.1, 127.0.0.1:x"),
+        ("namesrv-n0.conf", 7, "controllerDLegerPeers: no port in n0-127.0.0.1")]
+    # the other rules read on: n0's peers differ from n1's and n2's
+    assert {("error", "namesrv-n1.conf", 24, "controllerDLegerPeers"),
+            ("error", "namesrv-n2.conf", 24, "controllerDLegerPeers")} <= got

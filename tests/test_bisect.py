@@ -57,6 +57,14 @@ def test_a_bad_end_that_never_fails_stops_at_once(tmp_path):
     assert "no boundary: the bad end 5.5.0 did not fail in 2 runs" in b.describe(found, 2, "stale-master")
 
 
+def test_the_observed_rate_and_its_line_count_only_definite_runs(tmp_path):
+    fake = FakeRuns(script(v5_5_0=[F, U]), tmp_path)
+    found = b.run_bisect("stale-master", "5.4.0", "5.5.0", 2, fake, SHARED)
+    assert found.p_observed == 1.0  # the unknown run is no evidence either way
+    assert any(line.startswith("  p = 1.00 (observed at 5.5.0: 1 of 1 definite runs failed)")
+               for line in b.describe(found, 2, "stale-master"))
+
+
 def test_adjacent_releases_need_only_the_bad_end(tmp_path):
     fake = FakeRuns(script(v5_5_0=[F]), tmp_path)
     found = b.run_bisect("stale-master", "5.4.0", "5.5.0", 1, fake, SHARED)
@@ -79,8 +87,8 @@ def test_describe_names_the_boundary_the_runs_and_the_confidence(tmp_path):
     assert lines[0] == "stale-master: 5.3.3 -> 5.4.0 -> 5.5.0 (good end 5.3.3 trusted, not run)"
     assert lines[1] == "  5.5.0: bad (1 of 2 runs failed)"
     assert lines[2] == f"    fail    {tmp_path}/stale-master/5.5.0-1  verdict False"
-    assert "boundary: 5.4.0 good, 5.5.0 bad" in lines
-    assert ("  p = 0.50 (observed at 5.5.0: 1 of 2 failed): a bad release called good with probability 0.250; "
+    assert "boundary: 5.4.0 good, 5.5.0 bad" in lines and "runs: 4 fresh, 0 reused" in lines
+    assert ("  p = 0.50 (observed at 5.5.0: 1 of 2 definite runs failed): a bad release called good with probability 0.250; "
             "5 passes bring it under 0.05") in lines
     assert ("  p = 0.10 (stated): a bad release called good with probability 0.810; "
             "29 passes bring it under 0.05") in lines

@@ -138,7 +138,7 @@ def test_bad_row_exits_2_without_results(tmp_path: Path) -> None:
 
 def test_unwritable_results_exit_2(book: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     book.sends("a").receives("a").conn.commit()
-    (book.path.parent / "results.json.tmp").mkdir()  # the atomic write cannot create its temp file
+    (book.path.parent / ".results.json.tmp").mkdir()  # the atomic write cannot create its temp file
     code, _, err = run(str(book.path))
     assert code == 2
     one_line_error(err, "cannot write results.json")

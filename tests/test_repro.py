@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -45,7 +47,7 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
     out = bundle.build(run, tmp_path / "b.tar.gz")
     assert out.stat().st_size < bundle.MAX_BYTES
     files = members(out)
-    assert sorted(files) == ["BUG_REPORT.md", "config/broker-a-0/broker.conf", "excerpts/broker-a-0.log",
+    assert sorted(files) == ["BUG_REPORT.md", "as-run.toml", "config/broker-a-0/broker.conf", "excerpts/broker-a-0.log",
                              "excerpts/broker-a-0.store.log", "excerpts/broker-a-1.log", "excerpts/broker-a-1.store.log",
                              "excerpts/namesrv-0.log", "lost.csv", "plan.json", "results.json", "scenario.toml"]
     rows = list(csv.DictReader(io.StringIO(files["lost.csv"].decode())))
@@ -55,7 +57,10 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
         ("queue/v4", "2026-12-03T00:18:50.000Z", "ID-v4", "no", "no")]
     report = files["BUG_REPORT.md"].decode()
     assert report.startswith("# RocketMQ 5.5.0: acknowledged messages lost (stale-master)\n")
-    for part in ("## Environment", "## Steps to reproduce", "`.venv/bin/chaoskit run scenario.toml`", "## Expected",
+    for part in ("## Environment", '- broker properties changed from the defaults: `{"allAckInSyncStateSet": "true"}`',
+                 "## Steps to reproduce",
+                 "`.venv/bin/chaoskit run as-run.toml` (`as-run.toml` from this archive, the scenario as this run ran it)",
+                 "## Expected",
                  "(controller mode, `allAckInSyncStateSet=true`)", "## Actual",
                  "## Evidence", "- **stale_master_ack** (00:18:29 UTC-00:18:41 UTC): acknowledged by broker-a-1 in epoch 1",
                  "- unexplained lost values: 1", "| 00:18:40 UTC | broker-a-1 | truncation | 2 | 7,682,278 -> 5,477,495 |",
@@ -95,6 +100,15 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
     assert len(res.output.strip().splitlines()) == 1 and message in res.output, res.output
 
 
+def test_a_run_directory_shrink_cannot_write_to_is_one_line_and_starts_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(orchestrate, "run", lambda *a, **k: pytest.fail("a run started"))
+    run = make_run(tmp_path)
+    (run / "shrink").write_text("a file where shrink's folder goes\n")  # root ignores modes; this it cannot
+    res = CliRunner().invoke(main, ["shrink", str(run)])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"chaoskit: error: cannot write {run / 'shrink'}: ") and res.output.count("\n") == 1
+
+
 def fake_runs(tmp_path: Path, verdict_of):
     """orchestrate.run stand-in: records each call, answers verdict_of(scenario)."""
     calls = []
@@ -122,6 +136,8 @@ def test_shrink_ends_with_one_step_and_writes_the_minimal_scenario(tmp_path, mon
     # the fake cluster loses data whenever a cut of 10 s or more is in the plan
     calls, fake = fake_runs(tmp_path, lambda s: not (s.plan and any(st.duration >= 10 for st in s.plan.steps)))
     monkeypatch.setattr(orchestrate, "run", fake)
+    (run / "shrink").mkdir()
+    (run / "shrink" / "try-099.toml").write_text("# an earlier shrink's\n")
     res = CliRunner().invoke(main, ["shrink", str(run), "--tries", "2"])
     assert res.exit_code == 0, res.output
     minimal = load(str(run / "shrink" / "minimal.toml"))
@@ -148,3 +164,33 @@ def test_a_run_of_one_event_on_one_node_is_one_row_of_the_bug_report():
         "broker-a-1 local SyncStateSet [1, 2] (x3)", "broker-a-0 local SyncStateSet [1, 2]",
         "broker-a-1 local SyncStateSet [2]"]
     assert "the official Java remoting client" in text and "Proxy" not in text
+
+
+@pytest.mark.parametrize("ts, iso", [(1796611825.0471616, "2026-12-07T02:50:25.047Z"),
+                                     (1796611825.9996, "2026-12-07T02:50:26.000Z"), (None, "")])
+def test_times_in_the_bundle_are_utc_to_the_millisecond(ts, iso):
+    assert bundle._iso(ts) == iso
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"reason": "no verdict"}'])
+def test_an_unreadable_results_json_is_one_line_and_exit_2(tmp_path, monkeypatch, content):
+    monkeypatch.setattr(orchestrate, "run", lambda *a, **k: pytest.fail("a run started"))
+    run = make_run(tmp_path)
+    (run / "results.json").write_text(content)
+    for command in ("shrink", "bundle"):
+        res = CliRunner().invoke(main, [command, str(run)])
+        assert res.exit_code == 2
+        assert res.output.startswith(f"chaoskit: error: {run} has no readable results.json (")
+        assert res.output.endswith(f"): run `chaoskit check {run}` first\n") and res.output.count("\n") == 1
+    assert not (run / "bundle.tar.gz").exists()
+
+
+def test_repro_and_audit_load_and_run_without_the_docker_sdk():
+    corrected = Path(__file__).parent / "data" / "audit" / "corrected"
+    code = ("import sys, pathlib, chaoskit.repro.recorded, chaoskit.repro.scenario_file, chaoskit.repro.shrink, "
+            "chaoskit.repro.bundle, chaoskit.audit.run_audit, chaoskit.audit.known_keys, chaoskit.cluster.jars, "
+            "chaoskit.audit.deployment as d; "
+            f"d.audit(d.read_files([pathlib.Path({str(corrected)!r})]), '5.5.0'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'docker'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "[]\n"

@@ -29,6 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from chaoskit.files import write_atomically
+
 _NETTY = ("org.apache.rocketmq.remoting.netty.NettyServerConfig", "org.apache.rocketmq.remoting.netty.NettyClientConfig")
 _CONTROLLER = ("org.apache.rocketmq.common.ControllerConfig", "org.apache.rocketmq.common.JraftConfig")
 _AUTH = "org.apache.rocketmq.auth.config.AuthConfig"
@@ -90,15 +92,20 @@ def load(version: str) -> KnownKeys:
     if not cached.is_file():
         by_class = _reflect(_server_jars(version, cache_dir()))
         cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(by_class, indent=1, sort_keys=True))
-    return from_classes(version, json.loads(cached.read_text()))
+        # whole or not at all: a half-written cache would break every later audit of this version
+        write_atomically(cached, json.dumps(by_class, indent=1, sort_keys=True))
+    try:
+        return from_classes(version, json.loads(cached.read_text()))
+    except (OSError, ValueError, AttributeError) as exc:
+        raise KeysUnavailable(f"the cached known keys {cached} cannot be read ({exc}): delete it to read them "
+                              "again") from None
 
 
 def _server_jars(version: str, cache: Path) -> Path:
     jars = cache / "jars" / version
     if any(jars.glob(f"rocketmq-broker-{version}.jar")):
         return jars
-    from chaoskit.cluster.image import resolve_jars  # Maven Central, once per version
+    from chaoskit.cluster.jars import resolve_jars  # Maven Central, once per version
 
     return resolve_jars(version, log=lambda _msg: None)
 
@@ -107,8 +114,11 @@ def _reflect(jars: Path) -> dict[str, dict[str, list[str]]]:
     if shutil.which("java") is None:
         raise KeysUnavailable("no java on PATH: the known keys are read from the release's classes")
     classes = sorted({c for cs in ROLE_CLASSES.values() for c in cs})
-    proc = subprocess.run(["java", "-cp", f"{jars}/*", str(_PROGRAM), *classes],
-                          capture_output=True, text=True, timeout=300, check=False)
+    try:
+        proc = subprocess.run(["java", "-cp", f"{jars}/*", str(_PROGRAM), *classes],
+                              capture_output=True, text=True, timeout=300, check=False)
+    except subprocess.TimeoutExpired:
+        raise KeysUnavailable("reading the configuration classes took over 300 s") from None
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
         raise KeysUnavailable(f"reading the configuration classes failed: {tail[0]}")

@@ -4,8 +4,8 @@ A NameServer file names `enableControllerInNamesrv` when it embeds a
 controller (5.5.0 NamesrvStartup reads the controller's keys only then); a
 standalone controller file (ControllerStartup) has controller keys and no
 NameServer or broker key; a broker file names its group, its store or its
-controller mode; a proxy file is JSON (ProxyStartup -pc) or names the
-proxy's cluster or mode.
+controller mode; a proxy file names the proxy's cluster, mode or ports, or
+is JSON (ProxyStartup -pc) named for the proxy.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ _BY_NAME = ("namesrv", "controller", "broker", "proxy")
 def recognise(path: Path, entries: tuple[Entry, ...], fmt: str) -> str | None:
     """namesrv | controller | broker | proxy, or None when nothing says RocketMQ."""
     keys = {e.key for e in entries}
-    if fmt == "json":
-        return "proxy" if keys else None
+    if fmt == "json":  # only the proxy reads JSON; another JSON file in a folder is not RocketMQ's
+        return "proxy" if keys & _PROXY or (keys and "proxy" in path.name.lower()) else None
     if "enableControllerInNamesrv" in keys:
         return "namesrv"
     if keys & _BROKER:

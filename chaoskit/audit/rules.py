@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from chaoskit.audit.model import Finding
-from chaoskit.audit.topology import DEFAULT_STORE, NAMESRV_PORT, Node, split_addrs
+from chaoskit.audit.topology import DEFAULT_STORE, NAMESRV_PORT, Node, port_of, split_addrs
 from chaoskit.audit.values import apply, java_trim
 
 Rule = Callable[[list[Node]], Iterator[Finding]]
@@ -143,7 +143,7 @@ def brokers_reach_all(nodes: list[Node]) -> Iterator[Finding]:
             if len(wanted) == len(namesrvs):
                 yield from _coverage(node, "namesrvAddr", named, wanted, "NameServer", "host:listenPort")
             else:  # a NameServer file that does not say its host: compare ports
-                ports = {int(a.rpartition(":")[2]) for a in named}
+                ports = {port_of(a) for a in named}
                 missing = [p for _, p in namesrvs if p not in ports]
                 if missing:
                     yield finding("warn", node, "namesrvAddr", f"no NameServer on port(s) {missing} in namesrvAddr: "
@@ -165,6 +165,19 @@ def _coverage(node: Node, key: str, named: list[str], wanted: list[str], what: s
                       + (": a single point of failure, when it is down the broker reaches no " + what
                          if single else ": when those are down the broker reaches no " + what),
                       f"{key}={';'.join(wanted)}")
+
+
+def addresses_have_ports(nodes: list[Node]) -> Iterator[Finding]:
+    """Every address of namesrvAddr, controllerAddr and controllerDLegerPeers is host:port."""
+    for node in nodes:
+        for key in ("namesrvAddr", "controllerAddr", "controllerDLegerPeers"):
+            items = [i.strip() for i in (node.value(key) or "").split(";") if i.strip()]
+            addrs = [i.partition("-")[2] for i in items] if key == "controllerDLegerPeers" else items
+            bad = [i for i, a in zip(items, addrs) if port_of(a) is None]
+            if bad:
+                yield finding("error", node, key, f"{key}: no port in {', '.join(bad)}: RocketMQ takes what "
+                              "follows the last ':' as the port, so nothing connects there",
+                              f"write every address of {key} as host:port")
 
 
 def broker_durability(nodes: list[Node]) -> Iterator[Finding]:
@@ -233,7 +246,7 @@ def clashes(nodes: list[Node]) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (values_as_written, unknown_keys, controller_deployed, controllers_agree,
-                           brokers_reach_all, broker_durability, groups_agree, clashes)
+                           addresses_have_ports, brokers_reach_all, broker_durability, groups_agree, clashes)
 
 
 def check(nodes: list[Node]) -> list[Finding]:

@@ -37,11 +37,20 @@ class Peer:
 
 
 def norm_addr(addr: str) -> str:
-    """host:port with any loopback host written 127.0.0.1 (they all reach the same host)."""
-    host, _, port = addr.strip().rpartition(":")
+    """host:port with any loopback host written 127.0.0.1 (they all reach the same host); an
+    address without a port as written."""
+    host, sep, port = addr.strip().rpartition(":")
+    if not sep:
+        return addr.strip()
     if host in ("localhost", "::1", "[::1]") or host.startswith("127."):
         host = LOOPBACK
     return f"{host}:{port}"
+
+
+def port_of(addr: str) -> int | None:
+    """The port of host:port; None when there is none (RocketMQ cannot connect to such an address)."""
+    port = addr.rpartition(":")[2].strip()
+    return int(port) if ":" in addr and port.isdigit() else None
 
 
 def split_addrs(text: str | None) -> list[str]:
@@ -127,8 +136,8 @@ class Node:
                      "haListenPort" if ha > 0 else "listenPort")]
         found = [(self.int_value("listenPort", NAMESRV_PORT), "namesrv", "listenPort")] if self.role == "namesrv" else []
         me = self.self_peer
-        if self.runs_controller and me and (self.value("controllerType") or "DLedger") == "DLedger":
-            found.append((int(me.addr.rpartition(":")[2]), "DLedger controller", "controllerDLegerPeers"))
+        if self.runs_controller and me and port_of(me.addr) and (self.value("controllerType") or "DLedger") == "DLedger":
+            found.append((port_of(me.addr), "DLedger controller", "controllerDLegerPeers"))
         return found
 
     def store_paths(self) -> list[tuple[str, str]]:

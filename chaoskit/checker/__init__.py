@@ -9,7 +9,6 @@ the harness host.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from chaoskit.checker import (
     values,
     verdict,
 )
+from chaoskit.files import write_atomically
 from chaoskit.ledger import LedgerError
 
 SENDS_RULES = (
@@ -127,7 +127,5 @@ def write_results(run: Path | str) -> tuple[dict[str, Any], Path]:
     finally:
         conn.close()
     out = path.parent / "results.json"
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(results.dumps(found), encoding="utf-8")
-    os.replace(tmp, out)  # a reader never sees half a file
+    write_atomically(out, results.dumps(found))
     return found, out

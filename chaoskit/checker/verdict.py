@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from chaoskit.checker.faults import Fault
 from chaoskit.checker.queue import QueueResult
 
+# results.json `valid` (True, False or "unknown") as a word: pass, fail, unknown
+WORDS = {True: "pass", False: "fail", "unknown": "unknown"}
+
 
 @dataclass(frozen=True)
 class Completeness:

@@ -8,7 +8,6 @@ our launcher and logging config (docker/).
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import subprocess
 import tempfile
@@ -18,9 +17,10 @@ from pathlib import Path
 import docker.errors
 
 import docker
+from chaoskit.cluster.jars import resolve_jars
 from chaoskit.cluster.spec import check_version
 from chaoskit.errors import UsageError
-from chaoskit.paths import DOCKER_DIR, cache_dir
+from chaoskit.paths import DOCKER_DIR
 
 BASE_IMAGE = "chaoskit/jre17-base:bookworm"
 BASE_PACKAGES = "openjdk-17-jre-headless,iptables,iproute2,procps,openssl"
@@ -59,29 +59,6 @@ def build_base(client: docker.DockerClient, log: Log) -> None:
                                             tag=BASE_IMAGE.split(":")[1], changes=["ENV LANG=C.UTF-8"])
         if tar.wait() != 0:
             raise UsageError("could not pack the bootstrapped root file system")
-
-
-def resolve_jars(version: str, log: Log) -> Path:
-    """Resolve the server jars of `version` from Maven Central into the cache."""
-    dest = cache_dir() / "jars" / version
-    if dest.is_dir() and any(dest.glob(f"rocketmq-proxy-{version}.jar")):
-        return dest
-    if shutil.which("mvn") is None:
-        raise UsageError("Maven (mvn) is not installed: run ./setup.sh (or apt-get install maven)")
-    log(f"resolving RocketMQ {version} server jars from Maven Central")
-    partial = dest.with_name(version + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    proc = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(DOCKER_DIR / "pom.xml"), f"-Drocketmq.version={version}",
-         "dependency:copy-dependencies", f"-DoutputDirectory={partial}"],
-        capture_output=True, text=True)
-    if proc.returncode != 0:
-        missing = re.findall(r"org\.apache\.rocketmq:(rocketmq-[a-z-]+):jar:" + re.escape(version), proc.stdout)
-        what = f"missing {', '.join(sorted(set(missing)))}" if missing else "see mvn output"
-        raise UsageError(f"RocketMQ {version} is not served whole by Maven Central ({what})")
-    shutil.rmtree(dest, ignore_errors=True)
-    partial.rename(dest)
-    return dest
 
 
 def inputs_digest() -> str:

@@ -26,13 +26,12 @@ def command(run_dir: Path, output: Path | None) -> None:
     Example: chaoskit bundle store/latest -o stale-master.tar.gz
     """
     recorded.require(run_dir)
-    if not (run_dir / "results.json").is_file():
-        raise UsageError(f"{run_dir} has no results.json: run `chaoskit check {run_dir}` first")
+    recorded.results(run_dir)
     out = output or run_dir / "bundle.tar.gz"
     try:
         written = bundle.build(run_dir, out)
     except bundle.BundleTooLarge as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc}") from None
+        raise UsageError(f"cannot build {out}: {exc}") from None  # a file read or the archive written
     click.echo(f"{written} ({written.stat().st_size:,} bytes)")

@@ -8,11 +8,12 @@ import click
 from rich.console import Console
 
 from chaoskit import runstore, versions
+from chaoskit.commands import Command
 from chaoskit.matrix import cells as cells_mod
 from chaoskit.matrix import live, render
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("scenarios", nargs=-1, required=True)
 @click.option("--versions", "version_list", required=True, help="Served releases, comma-separated, or 'all'.")
 @click.option("--runs", type=int, default=1, show_default=True, help="Runs per (scenario, release) cell.")

@@ -16,11 +16,13 @@ from chaoskit.repro import recorded
 @click.option("--keep-cluster", is_flag=True, help="Leave the cluster running after the run.")
 def command(run_dir: Path, keep_cluster: bool) -> None:
     """Run RUN_DIR's scenario again on a fresh cluster: the same scenario file, fault plan
-    (plan.json), RocketMQ version, replicas, property overrides, rates and duration.
+    (plan.json), RocketMQ version, replicas, access, property overrides, rates and
+    duration, and a --config run's own files as it recorded them (user-config/).
 
     The new run lands in the run store like any other, its meta `replay_of`
     naming RUN_DIR. Exit code as `chaoskit run`: 0 pass, 1 fail, 3 unknown,
-    2 bad input (no such run, a run without its logs or scenario).
+    2 bad input (no such run, a run without its logs or scenario, a --config
+    run whose files are missing or unreadable).
 
     Example: chaoskit replay store/stale-master/20261207T012000
     """

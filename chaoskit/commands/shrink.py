@@ -1,7 +1,7 @@
 """`chaoskit shrink RUN_DIR`: the smallest scenario that still fails like RUN_DIR (delta debugging)."""
 from __future__ import annotations
 
-import json
+import itertools
 from pathlib import Path
 
 import click
@@ -10,12 +10,11 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from chaoskit.checker.verdict import WORDS
 from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 from chaoskit.repro import recorded, scenario_file
 from chaoskit.repro import shrink as search
-
-VERDICTS = {True: "pass", False: "fail", "unknown": "unknown"}
 
 
 @click.command(cls=Command)
@@ -27,28 +26,32 @@ def command(run_dir: Path, tries: int) -> None:
     run, keeping each change only if the smaller run still fails in at least one
     of K tries. Every try is a full run on a fresh cluster (its run directory is
     kept, meta `shrink_of` naming RUN_DIR); candidates and the result are written
-    to RUN_DIR/shrink/ (minimal.toml: run it with `chaoskit run`).
+    to RUN_DIR/shrink/ (minimal.toml: run it with `chaoskit run`; a --config run's
+    files beside it in user-config/).
 
     Exit code: 0 done, 2 bad input (no such run, a run without its logs, a run
-    that did not fail, K < 1).
+    that did not fail, K < 1, a --config run whose files are missing or unreadable).
 
     Example: chaoskit shrink store/stale-master/20261207T012000 --tries 2
     """
     if tries < 1:
         raise UsageError(f"--tries must be at least 1, not {tries}")
     base = recorded.load_run(run_dir)
-    try:
-        verdict = json.loads((run_dir / "results.json").read_text())["valid"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise UsageError(f"{run_dir} has no readable results.json ({exc}): run `chaoskit check {run_dir}` first") from None
+    verdict = recorded.results(run_dir)["valid"]
     if verdict is not False:
-        raise UsageError(f"{run_dir} did not fail (verdict {VERDICTS.get(verdict, verdict)}): nothing to shrink")
+        raise UsageError(f"{run_dir} did not fail (verdict {WORDS.get(verdict, verdict)}): nothing to shrink")
     from chaoskit.orchestrate import run
 
     work = run_dir / "shrink"
+    try:  # before any run: a run directory shrink cannot write to is bad input
+        work.mkdir(exist_ok=True)
+        for old in work.glob("try-*.toml"):  # an earlier shrink's tries would read as this one's
+            old.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write {work}: {exc}") from None
     console = Console(stderr=True)
     view = _View(search.start_of(base))
-    counter = iter(range(1, 10_000))
+    counter = itertools.count(1)
 
     def run_once(candidate: search.Candidate) -> str:
         n = next(counter)
@@ -58,7 +61,7 @@ def command(run_dir: Path, tries: int) -> None:
         live.update(view.render())
         result = run(scenario, origin={"shrink_of": str(run_dir.resolve())}, echo=lambda m: None, progress="off")
         view.runs.append(str(result.run_dir))
-        return VERDICTS[result.verdict]
+        return WORDS[result.verdict]
 
     def on_try(t: search.Try) -> None:
         view.tries.append(t)

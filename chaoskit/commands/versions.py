@@ -7,6 +7,7 @@ from rich.table import Table
 
 from chaoskit import versions
 from chaoskit.cluster import engine, image
+from chaoskit.commands import Command
 from chaoskit.errors import UsageError
 
 
@@ -27,7 +28,7 @@ def image_states() -> dict[str, str]:
     return states
 
 
-@click.command()
+@click.command(cls=Command)
 def command() -> None:
     """List the served RocketMQ releases (oldest first), whether chaoskit/rocketmq:V is built, and notes.
 

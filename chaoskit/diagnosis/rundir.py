@@ -7,7 +7,6 @@ results.json; the checker itself never sees the logs.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from chaoskit.checker import faults as checker_faults
 from chaoskit.checker import results as results_mod
 from chaoskit.diagnosis import events as events_mod
 from chaoskit.diagnosis import windows as windows_mod
+from chaoskit.files import write_atomically
 
 LOGS = "logs"
 RESULTS = "results.json"
@@ -128,9 +128,7 @@ def write(run_dir: Path) -> Diagnosis:
     out = run_dir / RESULTS
     results = json.loads(out.read_text(encoding="utf-8"))
     results["diagnosis"] = found.as_dict()
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(results_mod.dumps(results), encoding="utf-8")
-    os.replace(tmp, out)
+    write_atomically(out, results_mod.dumps(results))
     record_events(ledger.resolve_path(run_dir), found.events)
     return found
 

@@ -6,6 +6,9 @@ so a release is bad as soon as one run fails, and good only after N runs
 pass; a run with no definite verdict counts for neither, and a release that
 gets no N passes and no failure within 2N runs stops the search undecided.
 The bad end is run N times, all of them, to measure how often it fails.
+Runs come from `run_once`, which may answer with recorded runs of the same
+scenario and settings (`--reuse`, chaoskit/matrix/reuse.py): the search is
+the same either way.
 
 Confidence model: if a bad release fails each run independently with
 probability p, it passes N runs in a row with probability (1-p)^N, the
@@ -15,12 +18,12 @@ bad end's runs (failures / runs).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from chaoskit import versions as versions_mod
 from chaoskit.errors import UsageError
-from chaoskit.matrix.cells import RunOnce, RunRecord
+from chaoskit.matrix.cells import RunOnce, RunRecord, run_recorded
 from chaoskit.scenario import Overrides
 
 STATED_P = (0.1, 0.25, 0.5)  # failure rates the confidence is also printed for
@@ -35,6 +38,11 @@ class Step:
     @property
     def failures(self) -> int:
         return sum(r.verdict == "fail" for r in self.runs)
+
+    @property
+    def definite(self) -> int:
+        """Runs with a verdict (pass or fail): what a failure rate is taken over."""
+        return sum(r.verdict in ("pass", "fail") for r in self.runs)
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,8 @@ class Bisection:
     @property
     def p_observed(self) -> float | None:
         """The bad end's failure rate over its definite runs."""
-        bad_end = self.steps[0]
-        definite = [r for r in bad_end.runs if r.verdict in ("pass", "fail")]
-        return bad_end.failures / len(definite) if definite else None
+        definite = self.steps[0].definite
+        return self.steps[0].failures / definite if definite else None
 
 
 def confidence(p: float, passes: int) -> float:
@@ -85,11 +92,7 @@ def run_bisect(scenario: str, good: str, bad: str, runs: int, run_once: RunOnce,
     path = check_ends(good, bad)
 
     def one(version: str) -> RunRecord:
-        try:
-            results, run_dir = run_once(scenario, version, overrides)
-            record = RunRecord.from_results(results, run_dir)
-        except Exception as exc:  # a crashed run decides nothing
-            record = RunRecord.crashed(exc)
+        record = run_recorded(run_once, scenario, version, overrides)  # a crashed run decides nothing
         on_run(version, record)
         if record.interrupted:
             raise KeyboardInterrupt
@@ -123,24 +126,28 @@ def _judge(version: str, runs: int, one: Callable[[str], RunRecord]) -> Step:
     return Step(version, "undecided", tuple(done))
 
 
-def describe(b: Bisection, runs: int, scenario: str) -> list[str]:
-    """The bisect's answer as lines: the boundary, each step with the run directories that decided it,
-    and the confidence N passes give."""
+def describe(b: Bisection, runs: int, scenario: str, reused: Collection[str] = ()) -> list[str]:
+    """The bisect's answer as lines: the boundary, each step with the run directories that decided it
+    (those in `reused`, recorded runs of earlier commands, marked `reused`), how many runs were
+    fresh, and the confidence N passes give."""
     lines = [f"{scenario}: {' -> '.join(b.path)} (good end {b.path[0]} trusted, not run)"]
     for s in b.steps:
         tally = f"{s.failures} of {len(s.runs)} runs failed"
         lines.append(f"  {s.version}: {s.verdict} ({tally})")
-        lines += [f"    {r.verdict:<7} {r.run_dir or '(no run directory)'}  {r.reason}" for r in s.runs]
+        lines += [f"    {r.verdict:<7} {'reused ' if r.run_dir in reused else ''}"
+                  f"{r.run_dir or '(no run directory)'}  {r.reason}" for r in s.runs]
     if b.found:
         lines.append(f"boundary: {b.last_good} good, {b.first_bad} bad")
     elif b.steps[0].verdict != "bad":
         lines.append(f"no boundary: the bad end {b.path[-1]} did not fail in {runs} runs")
     else:
         lines.append(f"no boundary: {b.steps[-1].version} gave neither a failure nor {runs} passes")
+    counted = [r.run_dir in reused for s in b.steps for r in s.runs]
+    lines.append(f"runs: {counted.count(False)} fresh, {counted.count(True)} reused")
     lines.append(f"confidence: a bad release failing each run independently with probability p "
                  f"passes {runs} runs with probability (1-p)^{runs}")
     p = b.p_observed
-    stated = ([(p, f"observed at {b.path[-1]}: {b.steps[0].failures} of {len(b.steps[0].runs)} failed")]
+    stated = ([(p, f"observed at {b.path[-1]}: {b.steps[0].failures} of {b.steps[0].definite} definite runs failed")]
               if p is not None else []) + [(q, "stated") for q in STATED_P]
     for q, label in stated:
         need = runs_needed(q)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chaoskit.checker.verdict import WORDS
 from chaoskit.scenario import Overrides
 
 # (scenario name, version, overrides) -> (results.json as a dict, run directory)
 RunOnce = Callable[[str, str, Overrides], tuple[Mapping[str, Any], Path]]
-WORDS = {True: "pass", False: "fail", "unknown": "unknown"}
 EXIT_CODES = {"met": 0, "not met": 1, "unknown": 3}
 
 
@@ -113,16 +113,21 @@ def run_all(cells: list[Cell], runs: int, run_once: RunOnce, overrides: Override
     for cell in cells:
         for i in range(runs):
             on_start(cell, i)
-            try:
-                results, run_dir = run_once(cell.scenario, cell.version, overrides)
-                record = RunRecord.from_results(results, run_dir)
-            except Exception as exc:  # keep the other cells' runs going
-                record = RunRecord.crashed(exc)
+            record = run_recorded(run_once, cell.scenario, cell.version, overrides)
             cell.runs.append(record)
             on_done(cell, record)
             if record.interrupted:
                 raise KeyboardInterrupt
     return cells
+
+
+def run_recorded(run_once: RunOnce, scenario: str, version: str, overrides: Overrides) -> RunRecord:
+    """One run as a RunRecord; a run that raises is recorded without a verdict, so the runs after it go on."""
+    try:
+        results, run_dir = run_once(scenario, version, overrides)
+        return RunRecord.from_results(results, run_dir)
+    except Exception as exc:
+        return RunRecord.crashed(exc)
 
 
 def exit_code(cells: list[Cell]) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from chaoskit.files import write_atomically
 from chaoskit.matrix.cells import Cell, exit_code
 from reports.summary import escape
 
@@ -97,6 +98,6 @@ def matrix_html(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> s
 
 def write(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> None:
     """Write (or rewrite, after each run) matrix.json, matrix.html and summary.md into `out_dir`."""
-    (out_dir / "matrix.json").write_text(matrix_json(cells, settings))
-    (out_dir / "matrix.html").write_text(matrix_html(cells, settings, out_dir))
-    (out_dir / "summary.md").write_text(summary_md(cells, settings))
+    write_atomically(out_dir / "matrix.json", matrix_json(cells, settings))  # bisect --reuse may read it meanwhile
+    write_atomically(out_dir / "matrix.html", matrix_html(cells, settings, out_dir))
+    write_atomically(out_dir / "summary.md", summary_md(cells, settings))

@@ -1,7 +1,9 @@
 """A failing run -> one .tar.gz to attach to an upstream issue (no Docker).
 
-Holds: the scenario as given and the minimal one shrink found (if any), the
-fault plan, the rendered configs, log excerpts around each diagnosed event,
+Holds: the scenario as given, as it ran (`as-run.toml`: the command line's
+options folded in, the plan as explicit steps) and the minimal one shrink
+found (if any), the user's own files of a --config run (`user-config/`,
+which those scenarios name), the fault plan, the rendered configs, log excerpts around each diagnosed event,
 the lost values with their send times and positions, results.json and
 BUG_REPORT.md (environment, steps to reproduce, expected vs actual, the
 evidence, the code path where the diagnosis knows it).
@@ -15,17 +17,21 @@ import platform
 import sqlite3
 import tarfile
 import time
+from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from chaoskit import ledger
+from chaoskit.audit.run_audit import REWRITES_FILE, USER_FILES
 from chaoskit.diagnosis import rundir as diagnosis
 from chaoskit.diagnosis.windows import STALE_MASTER_ACK, UNREPLICATED_AT_FAILOVER, clock
-from chaoskit.repro import recorded
+from chaoskit.errors import UsageError
+from chaoskit.repro import recorded, scenario_file
 
 MAX_BYTES = 10 * 1024 * 1024
 MINIMAL = Path("shrink") / "minimal.toml"
+AS_RUN = "as-run.toml"
 # Events whose surrounding log lines a reader of the report needs (HA errors repeat too often to excerpt each).
 EXCERPT_KINDS = {"master_elected", "role_change", "sync_state_set_local", "sync_state_set_report_failed",
                  "truncation", "controller_elect", "controller_leader"}
@@ -64,22 +70,28 @@ class BundleTooLarge(Exception):
 
 def build(run_dir: Path, out: Path) -> Path:
     """Write the bundle of `run_dir` to `out`; returns it. Diagnoses the run first if it was not."""
-    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    results = recorded.results(run_dir)
     if "diagnosis" not in results:
         diagnosis.write(run_dir)
-        results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+        results = recorded.results(run_dir)
     meta = recorded.run_meta(run_dir)
     found = results["diagnosis"]
     top = f"chaoskit-bundle-{meta.get('scenario') or 'run'}-{run_dir.resolve().name}"
     files: dict[str, bytes] = {"results.json": (run_dir / "results.json").read_bytes()}
-    for name in ("scenario.toml", "plan.json", "chaoskit.log"):
+    for name in ("scenario.toml", "plan.json", "chaoskit.log", "audit.json", REWRITES_FILE):
         if (run_dir / name).is_file():
             files[name] = (run_dir / name).read_bytes()
     if (run_dir / MINIMAL).is_file():
         files["minimal.toml"] = (run_dir / MINIMAL).read_bytes()
-    for path in sorted((run_dir / "config").rglob("*")) if (run_dir / "config").is_dir() else []:
-        if path.is_file():
-            files[path.relative_to(run_dir).as_posix()] = path.read_bytes()
+    try:
+        files[AS_RUN] = scenario_file.to_toml(recorded.load_run(run_dir), f"{meta.get('scenario')} as run in "
+                                              f"{run_dir.resolve().name}").encode()
+    except UsageError:  # e.g. a --config run that did not record the files: the steps name scenario.toml
+        pass
+    for folder in ("config", USER_FILES):
+        for path in sorted((run_dir / folder).rglob("*")) if (run_dir / folder).is_dir() else []:
+            if path.is_file():
+                files[path.relative_to(run_dir).as_posix()] = path.read_bytes()
     files.update(_excerpts(run_dir, found["events"], meta))
     lost_rows = _lost_rows(run_dir, results)
     files["lost.csv"] = _csv(lost_rows)
@@ -139,9 +151,10 @@ def _lost_rows(run_dir: Path, results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _iso(ts: float | None) -> str:
+    """UTC to the millisecond (rounded: 12:00:00.9996 is 12:00:01.000)."""
     if ts is None:
         return ""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{round(ts % 1 * 1000) % 1000:03d}Z"
+    return datetime.fromtimestamp(round(ts, 3), UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
@@ -171,22 +184,27 @@ def bug_report(meta: dict[str, str], results: dict[str, Any], lost_rows: list[di
     scenario = meta.get("scenario", "?")
     lost_n, store_n = results.get("lost_count", 0), results.get("lost_in_store_count")
     minimal = "minimal.toml" in files
-    run_file = "minimal.toml" if minimal else "scenario.toml"
+    own_files = any(f.startswith(USER_FILES + "/") for f in files)
+    run_file = "minimal.toml" if minimal else AS_RUN if AS_RUN in files else "scenario.toml"
     lines = [
         f"# RocketMQ {version}: acknowledged messages lost ({scenario})", "",
         "## Environment", "",
         f"- RocketMQ {version}, Docker image of the server jars from Maven Central (chaoskit `chaoskit/rocketmq:{version}`),"
         f" {meta.get('replicas', '?')} replicas of broker-a, 3 NameServers with embedded DLedger controllers",
         f"- clients: {ACCESS_PATHS.get(meta.get('access', 'proxy'), meta.get('access'))}",
-        f"- broker properties changed from the defaults: `{meta.get('broker_config', '{}')}`",
-        f"- controller properties: `{meta.get('controller_config', '{}')}`",
+        *([f"- the deployment's own RocketMQ files as given: `{USER_FILES}/`; what ran otherwise in Docker: "
+           f"`{REWRITES_FILE}`; broker-a-0 ran with `{meta.get('broker_config', '{}')}`, namesrv-0 with "
+           f"`{meta.get('controller_config', '{}')}`"] if own_files else
+          [f"- broker properties changed from the defaults: `{meta.get('broker_config', '{}')}`",
+           f"- controller properties: `{meta.get('controller_config', '{}')}`"]),
         "- rendered configuration files: `config/` in this archive",
         f"- host: {platform.system()} {platform.release()}, Python {platform.python_version()}, chaoskit run of "
         f"{_iso(_float(meta.get('started_at')))}", "",
         "## Steps to reproduce", "",
         "1. Clone chaoskit and set it up (`./setup.sh`).",
         f"2. `.venv/bin/chaoskit run {run_file}` (`{run_file}` from this archive"
-        f"{', the smallest failing scenario chaoskit shrink found' if minimal else ''}).",
+        f"{', the smallest failing scenario chaoskit shrink found' if minimal else ''}"
+        f"{', the scenario as this run ran it' if run_file == AS_RUN else ''}).",
         "3. Read `results.json` (`lost`, `lost_in_store`, `diagnosis`) and `report.html` in the run directory.",
         "",
         f"The fault plan as it ran is `plan.json`; seed {meta.get('seed', '?')}, {meta.get('duration_s', '?')} s of workload.", "",

@@ -2,6 +2,8 @@
 
 What shrink writes (each candidate it tries, and the minimal one) and what a
 bug report carries: every value explicit, the fault plan as explicit steps.
+A scenario that runs the user's own files (--config) names them as
+`config = "user-config"`: `write` copies them there, beside the file.
 """
 from __future__ import annotations
 
@@ -10,14 +12,17 @@ from pathlib import Path
 
 import tomli_w
 
+from chaoskit.audit.run_audit import USER_FILES, record_user_files
 from chaoskit.scenario import PROXY_ONLY_WORKLOAD_KEYS, Scenario, load
 from faults.plan import Plan
 
 
 def to_toml(scenario: Scenario, header: str = "") -> str:
-    """The scenario as TOML, `header` as leading comment lines."""
+    """The scenario as TOML, `header` as leading comment lines; its files (if any) in user-config/ beside it."""
     cluster: dict = {"rocketmq_version": scenario.cluster.version, "replicas": scenario.cluster.replicas,
                      "access": scenario.cluster.access}
+    if scenario.config_path is not None:
+        cluster["config"] = USER_FILES
     cluster.update({role: dict(props) for role, props in scenario.cluster.overrides.items() if props})
     data: dict = {"description": scenario.description}
     if scenario.expected_verdict is not None:
@@ -41,7 +46,9 @@ def _faults(plan: Plan) -> dict:
 
 
 def write(scenario: Scenario, path: Path, header: str = "") -> Scenario:
-    """Write the scenario to `path` and load it back: the scenario a run of that file is."""
+    """Write the scenario (and its user files) beside `path` and load it back: the scenario a run of that file is."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if scenario.config_path is not None:
+        record_user_files(path.parent, scenario.config_path)
     path.write_text(to_toml(scenario, header))
     return dataclasses.replace(load(str(path)), name=scenario.name)

@@ -314,6 +314,39 @@ def test_lines_recorded_from_a_5_1_0_run():
                       "namesrv-2.log": (6, 3)}
 
 
+def test_lines_recorded_from_a_5_1_1_run():
+    """store/lossy-ack/20261207T044931: `chaoskit run lossy-ack` on 5.1.1 (remoting), 1,611 values lost (no
+    stale-master run of 5.1.1 finished). 5.1.1 already words its lines as 5.2.0 does: SyncStateSets of broker ids,
+    `Notify the syncStateSet`, `local epoch entries` and `truncate dirty files` (so the truncation's size)."""
+    found, counts = recorded("5.1.1-recorded", calendar.timegm((2026, 12, 7, 4, 49, 0)))  # 04:49 UTC
+    assert found == [
+        ("controller_leader", 45, "namesrv-1", None, None, None, "controller n1 became leader"),
+        ("role_change", 47, "broker-a-0", 1, None, None, "to master"),
+        ("sync_state_set_confirmed", 47, "broker-a-0", None, None, None, "SyncStateSet [] -> [1] (from the controller)"),
+        ("master_elected", 47, "broker-a-0", 1, None, 0, "became master"),
+        ("role_change", 48, "broker-a-1", 1, None, None, "to slave (broker id 2)"),
+        ("ha_connection", 49, "broker-a-0", None, None, None, "HAService receive new connection, /10.213.7.22:3"),
+        ("ha_error", 49, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 49, "broker-a-1", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.21"),
+        ("sync_state_set_confirmed", 54, "broker-a-0", None, None, None, "SyncStateSet [1] -> [1, 2] (from the controller)"),
+        ("sync_state_set_local", 54, "broker-a-0", None, None, None, "local SyncStateSet [1, 2]"),
+        ("controller_elect", 88, "namesrv-1", None, None, None, "election for broker-a: RemotingCommand [code=0, "),
+        ("role_change", 88, "broker-a-1", 2, None, None, "to master"),
+        ("sync_state_set_confirmed", 88, "broker-a-1", None, None, None, "SyncStateSet [] -> [2] (from the controller)"),
+        ("ha_connection", 88, "broker-a-1", None, None, None, "AutoSwitchHAClient close connection with master "),
+        ("master_elected", 88, "broker-a-1", 2, None, 1362984, "became master"),
+        ("role_change", 109, "broker-a-0", 2, None, None, "to slave (broker id 1)"),
+        ("ha_error", 109, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master null failed"),
+        ("ha_connection", 109, "broker-a-0", None, None, None, "AutoSwitchHAClient connect to master 10.213.7.22"),
+        ("truncation", 109, "broker-a-0", 2, 2220036, 1362984, "log truncated from 2,220,036 to 1,362,984: 857,0"),
+        ("ha_connection", 109, "broker-a-1", None, None, None, "HAService receive new connection, /10.213.7.21:4"),
+        ("sync_state_set_confirmed", 114, "broker-a-1", None, None, None, "SyncStateSet [2] -> [1, 2] (from the controller)"),
+        ("sync_state_set_local", 114, "broker-a-1", None, None, None, "local SyncStateSet [1, 2]"),
+    ]
+    assert counts == {"broker-a-0.log": (7, 4), "broker-a-0.store.log": (18, 9), "broker-a-1.log": (7, 4),
+                      "broker-a-1.store.log": (14, 7), "namesrv-1.log": (4, 2)}
+
+
 def test_every_kind_a_pattern_yields_is_documented():
     doc = (Path(__file__).parents[1] / "docs" / "diagnosis.md").read_text()
     produced = {kind for kind, _, _ in events.BROKER_PATTERNS + events.CONTROLLER_PATTERNS}

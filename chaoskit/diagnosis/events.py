@@ -92,12 +92,12 @@ BROKER_PATTERNS = (
                         "detail": "became master (it already was)" if m["last"] else "became master"}),
     # ReplicasManager.changeToMaster / changeToSlave: "Begin to change to master, brokerName:{}, replicas:{}, new Epoch:{}"
     # (5.0.0-5.5.0); "Begin to change to slave, brokerName={}, replicas={}, brokerId={}" (5.0.0, 5.1.0);
-    # "..., brokerId={}, newMasterBrokerId={}, newMasterAddress={}, newMasterEpoch={}" (5.2.0+)
+    # "..., brokerId={}, newMasterBrokerId={}, newMasterAddress={}, newMasterEpoch={}" (5.2.0+; recorded on 5.1.1)
     _pattern(ROLE_CHANGE, r"^Begin to change to (?P<role>master|slave)\b(?P<rest>.*)$", _role_change),
-    # AutoSwitchHAService.notifySyncStateSetChanged (5.2.0+): the set this broker now acts on, not yet confirmed
+    # AutoSwitchHAService.notifySyncStateSetChanged (5.2.0+; recorded on 5.1.1): the set this broker now acts on, not yet confirmed
     _pattern(SYNC_STATE_SET_LOCAL, r"^Notify the syncStateSet has been changed into (?P<set>\[[^\]]*\])",
              lambda m: {"detail": f"local SyncStateSet {m['set']}"}),
-    # ReplicasManager.changeSyncStateSet: "SyncStateSet changed from {} to {}" (5.2.0+),
+    # ReplicasManager.changeSyncStateSet: "SyncStateSet changed from {} to {}" (5.2.0+; recorded on 5.1.1),
     # "Sync state set changed from {} to {}" (5.0.0, 5.1.0): the controller's answer applied
     _pattern(SYNC_STATE_SET_CONFIRMED, r"^(?:SyncStateSet|Sync state set) changed from (?P<old>\[[^\]]*\]) to (?P<new>\[[^\]]*\])",
              lambda m: {"detail": f"SyncStateSet {m['old']} -> {m['new']} (from the controller)"}),
@@ -107,7 +107,7 @@ BROKER_PATTERNS = (
              r"oldSyncStateSet:(?P<old>\[[^\]]*\]), newSyncStateSet:(?P<new>\[[^\]]*\])",
              lambda m: {"epoch": int(m["epoch"]),
                         "detail": f"report of SyncStateSet {m['old']} -> {m['new']} to the controller failed"}),
-    # DefaultMessageStore.truncateDirtyFiles (5.2.0+)
+    # DefaultMessageStore.truncateDirtyFiles (5.2.0+; recorded on 5.1.1)
     _pattern(TRUNCATION, r"^truncate dirty files to (?P<to>\d+)", lambda m: {"to_offset": int(m["to"])}),
     # AutoSwitchHAClient.doTruncate (5.0.0-5.5.0; the only truncation line of 5.0.0 and 5.1.0)
     _pattern(TRUNCATION, r"^Truncate slave log to (?P<to>\d+) success", lambda m: {"to_offset": int(m["to"])}),
@@ -131,7 +131,7 @@ CONTROLLER_PATTERNS = (
              lambda m: {"detail": f"controller {m['id']} became leader"}),
     # ReplicasInfoManager.electMaster "Elect new master {} for broker {}" (5.2.0+);
     # DefaultBrokerHeartbeatManager "Broker {}'s master {} shutdown, elect a new master done, result:{}" (5.0.0, 5.1.0);
-    # ControllerManager "Elect a new master in broker-set: {} done, result: {}" (5.2.0+)
+    # ControllerManager "Elect a new master in broker-set: {} done, result: {}" (5.2.0+; recorded on 5.1.1)
     # the 5.0.0/5.1.x line for an election that found no master (recorded on 5.0.0: newMasterAddress='null', masterEpoch=0)
     _pattern(CONTROLLER_ELECT_FAILED, r"^Broker (?P<name>\S+)'s master \S+ shutdown, elect a new master done, result: ?"
              r"ElectMasterResponseHeader\{newMasterAddress='?null'?,",
@@ -181,7 +181,7 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 
     A truncation's `from_offset` is the end of the node's log before it,
     read from the `local epoch entries is [...]` line the HA client writes first
-    (5.2.0+; None when absent); its `epoch` the one the node joined as slave
+    (5.1.1+; None when absent); its `epoch` the one the node joined as slave
     (`Change ha to slave success, ..., newMasterEpoch:E` before it, all
     releases; else `merge` fills it in). A `truncate dirty files to X`
     followed by `no need to truncate files` cut nothing and is dropped.
@@ -231,7 +231,7 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 
 
 def _repeats_truncation(events: list[Event], event: Event) -> bool:
-    """5.2.0+ log a truncation twice (the store's line, then the HA client's): keep the first."""
+    """5.1.1+ log a truncation twice (the store's line, then the HA client's): keep the first."""
     return any(e.kind == TRUNCATION and e.to_offset == event.to_offset and event.ts - e.ts <= 2.0 for e in events[-5:])
 
 

@@ -60,6 +60,13 @@ def test_values_acknowledged_before_the_promotion_while_the_faults_were_on():
     assert found.unexplained == ("early",)
 
 
+def test_a_truncation_that_cut_nothing_explains_nothing():
+    """store/stale-master/20261207T033255 (5.3.3): `log truncated from 2,433,678 to 2,433,678`."""
+    events = [*EVENTS[:-1], Event("truncation", T + 40, "broker-a-1", epoch=2, from_offset=5_477_495, to_offset=5_477_495)]
+    found = attribute(events, [LostValue("a", T + 30, None)], CUT, slack=1.0)
+    assert (found.windows, found.unexplained) == ((), ("a",))
+
+
 def test_no_truncation_explains_nothing():
     events = [e for e in EVENTS if e.kind != "truncation"]
     found = attribute(events, [LostValue("a", T + 30, None)], CUT, slack=1.0)

@@ -104,7 +104,8 @@ def attribute(events: Sequence[Event], lost: Iterable[LostValue], faults: Sequen
     """Windows over `events` (sorted by time) that take the `lost` values; see the module doc."""
     pending = sorted(lost, key=lambda v: (v.ack_ts is None, v.ack_ts or 0.0, v.value))
     windows: list[Window] = []
-    for cut in (e for e in events if e.kind == TRUNCATION and e.to_offset is not None):
+    # a truncation whose log already ended at the cut (5.3.3 logs such) lost nothing
+    for cut in (e for e in events if e.kind == TRUNCATION and e.to_offset is not None and e.from_offset != e.to_offset):
         election = _election(events, cut, slack)
         if election is None:
             continue

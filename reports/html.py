@@ -95,13 +95,16 @@ def _chart(run: Run, clock: Clock) -> str:
 
 
 def _why(diagnosis: Any, clock: Clock) -> dict[str, Any] | None:
-    """The diagnosis's windows (what lost each value) for the Why section; None when the run has none."""
+    """The diagnosis's windows (what lost each value) and why the cluster did not recover (when it did not),
+    for the Why section; None when the run has no diagnosis."""
     if not isinstance(diagnosis, dict):
         return None
     windows = [(clock.both(w["start_ts"]), clock.both(w["end_ts"]), w["kind"].replace("_", " "), w["explanation"],
                 w["lost_values"]) for w in diagnosis.get("windows") or [] if isinstance(w, dict)]
+    stuck = diagnosis.get("no_recovery")
     return {"windows": windows, "unexplained": diagnosis.get("unexplained_lost", 0),
-            "events": len(diagnosis.get("events") or [])}
+            "events": len(diagnosis.get("events") or []),
+            "no_recovery": stuck.get("explanation") if isinstance(stuck, dict) else None}
 
 
 def _latency(latency: dict[str, Any]) -> list[tuple[str, list[str]]]:

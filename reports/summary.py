@@ -30,6 +30,10 @@ def summary_md(results: Mapping[str, Any], meta: Mapping[str, str], scenario_nam
         f"**Reason:** {escape(results.get('reason') or 'no reason given')}",
         "",
     ]
+    diagnosis = results.get("diagnosis")
+    stuck = diagnosis.get("no_recovery") if isinstance(diagnosis, dict) else None
+    if isinstance(stuck, dict) and stuck.get("explanation"):
+        lines += [f"**Why the cluster did not recover:** {escape(stuck['explanation'])}", ""]
     facts = [f"RocketMQ {meta['rocketmq_version']}" if meta.get("rocketmq_version") else "",
              f"access {meta['access']}" if meta.get("access") else ""]
     if any(facts):

@@ -21,6 +21,7 @@ from chaoskit.matrix import live, render, reuse
 from chaoskit.matrix.cells import Cell, RunRecord
 from chaoskit.run_meta import scenario_meta
 from chaoskit.scenario import Overrides
+from reports.summary import escape
 
 SHARED = live.overrides(None, None)   # the bisect's default: the scenario's own duration and access
 RUNNABLE = ("5.1.0", "5.1.1", "5.2.0", "5.3.3", "5.4.0", "5.5.0")  # 5.0.0 -> 5.5.0 without the trusted good end
@@ -199,3 +200,32 @@ def test_a_bisect_its_recorded_runs_decide_never_imports_the_docker_sdk(tmp_path
             "print(__import__('json').dumps([found.first_bad, sorted(m for m in sys.modules if m.startswith('docker'))]))")
     out = subprocess.run([sys.executable, "-c", code, str(m)], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == ["5.5.0", []]
+
+
+def test_a_resumed_matrix_reuses_recorded_runs_and_runs_only_what_is_missing(tmp_path, monkeypatch):
+    # an interrupted matrix: stale-master on 5.4.0 ran twice, on 5.5.0 once; resuming it runs 5.5.0's second only
+    old = matrix_dir(tmp_path, {("stale-master", "5.4.0"): [P, P], ("stale-master", "5.5.0"): [F]})
+    fake = FakeRuns({("stale-master", "5.5.0"): [P]}, tmp_path / "fresh")
+    monkeypatch.setenv("CHAOSKIT_STORE", str(tmp_path / "store"))
+    monkeypatch.setattr(live, "make_run_once", lambda status: fake)
+    res = CliRunner().invoke(main, ["matrix", "stale-master", "--versions", "5.4.0,5.5.0", "--runs", "2",
+                                    "--resume", str(old)])
+    assert res.exit_code == 1, res.output  # 5.5.0 failed: stale-master's expectation (pass) is not met
+    assert [c[1] for c in fake.calls] == ["5.5.0"]
+    (out,) = (tmp_path / "store" / "matrix").iterdir()
+    data = json.loads((out / "matrix.json").read_text())
+    assert [[(r["verdict"], r["reused"]) for r in c["runs"]] for c in data["cells"]] == [
+        [("pass", True), ("pass", True)], [("fail", True), ("pass", False)]]
+    assert data["resumed_from"] == [str(old)]
+    assert f"3 of 4 runs reused from {escape(str(old))}." in (out / "summary.md").read_text()
+    assert "run 1: fail (reused)" in (out / "matrix.html").read_text()
+
+
+def test_a_resume_dir_that_is_no_matrix_is_one_line_and_starts_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHAOSKIT_STORE", str(tmp_path / "store"))
+    monkeypatch.setattr(live, "make_run_once", lambda status: pytest.fail("a run started"))
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(main, ["matrix", "stale-master", "--versions", "5.5.0", "--resume", str(tmp_path / "empty")])
+    assert res.exit_code == 2 and res.output.count("\n") == 1
+    assert res.output.startswith(f"chaoskit: error: --resume {tmp_path / 'empty'}: neither a matrix directory")
+    assert not (tmp_path / "store").exists()

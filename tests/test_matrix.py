@@ -128,7 +128,9 @@ def test_an_interrupted_run_stops_the_matrix_keeping_what_ran(tmp_path):
 def _two_cells(tmp_path: Path) -> list[Cell]:
     a = Cell("no-loss", "5.3.3", "remoting", "pass", [
         RunRecord.from_results(results(True, gaps=(4.0,)), tmp_path / "no-loss" / "r1"),
-        RunRecord.from_results(results("unknown", gaps=(), outside=360.0), tmp_path / "no-loss" / "r2")])
+        RunRecord.from_results({**results("unknown", gaps=(), outside=360.0, reason="the cluster did not recover"),
+                                "diagnosis": {"no_recovery": {"explanation": "the controller refused <broker-a-1>"}}},
+                               tmp_path / "no-loss" / "r2")])
     b = Cell("lossy-ack", "5.3.3", "proxy", "fail", [
         RunRecord.from_results(results(False, lost=1585, gaps=(3.4,)), tmp_path / "lossy-ack" / "r1"),
         RunRecord.crashed(RuntimeError("<script>x</script>"))])
@@ -155,6 +157,11 @@ def test_summary_md_is_the_release_by_scenario_table(tmp_path):
         "| no-loss | pass | 0 of 1 (5.3.3 no verdict) |",
         "| lossy-ack | fail | 1 of 1 |",
         "",
+        "Runs without a verdict:",
+        "",
+        "- 5.3.3 no-loss run 2: the cluster did not recover. the controller refused \\<broker-a-1\\>",
+        "- 5.3.3 lossy-ack run 2: harness error: \\<script\\>x\\</script\\>",
+        "",
         "Every run's directory and report: `matrix.html` and `matrix.json` beside this file.",
         ""])
 
@@ -168,7 +175,8 @@ def test_matrix_json_holds_every_run(tmp_path):
         "expectation": "met"}
     assert lossy["runs"][0] == {"verdict": "fail", "valid": False, "run_dir": str(tmp_path / "lossy-ack" / "r1"),
                                 "reason": "verdict False", "acknowledged_count": 100, "lost_count": 1585,
-                                "lost_in_store_count": 0, "longest_unavailability_s": 3.4, "interrupted": False}
+                                "lost_in_store_count": 0, "longest_unavailability_s": 3.4, "interrupted": False,
+                                "explanation": None, "reused": False}
     assert lossy["runs"][1]["run_dir"] is None and lossy["runs"][1]["valid"] == "unknown"
 
 
@@ -178,6 +186,7 @@ def test_matrix_html_links_each_report_and_escapes_text(tmp_path):
     assert 'href="../../no-loss/r1/report.html"' in html and 'href="../../lossy-ack/r1/report.html"' in html
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
     assert "lost 1,585" in html and "Content-Security-Policy" in html
+    assert "no-loss run 2: the cluster did not recover. the controller refused &lt;broker-a-1&gt;</li>" in html
 
 
 def invoke(args: list[str], monkeypatch, tmp_path, fake=None):

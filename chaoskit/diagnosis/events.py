@@ -26,10 +26,13 @@ CONTROLLER_LEADER = "controller_leader"
 CONTROLLER_ELECT = "controller_elect"
 CONTROLLER_ELECT_FAILED = "controller_elect_failed"
 BROKER_INACTIVE = "broker_inactive"
+BROKER_REGISTERED = "broker_registered"
+SYNC_STATE_SET_REFUSED = "sync_state_set_refused"
+REPLICA_OFFSET = "replica_offset"
 
 KINDS = (MASTER_ELECTED, ROLE_CHANGE, SYNC_STATE_SET_LOCAL, SYNC_STATE_SET_CONFIRMED, SYNC_STATE_SET_REPORT_FAILED,
          TRUNCATION, HA_CONNECTION, HA_ERROR, CONTROLLER_LEADER, CONTROLLER_ELECT, CONTROLLER_ELECT_FAILED,
-         BROKER_INACTIVE)
+         BROKER_INACTIVE, BROKER_REGISTERED, SYNC_STATE_SET_REFUSED, REPLICA_OFFSET)
 
 LONG_MAX = 2 ** 63 - 1  # an epoch entry's end offset while it is still open
 
@@ -122,6 +125,10 @@ BROKER_PATTERNS = (
              r"Failed to find a consistent point.*|Failed to truncate slave log.*|AutoSwitchHAClient truncate log failed.*|"
              r"transfer message to slave timeout.*)$",
              lambda m: {"detail": m["what"]}),
+    # AutoSwitchHAClient / DefaultHAClient.reportSlaveMaxOffset (5.0.0-5.5.0; store.log on 5.1.0+): how far the
+    # replica has the master's log; only a changed offset is an event (parse)
+    _pattern(REPLICA_OFFSET, r"^Slave report current offset (?P<offset>\d+)$",
+             lambda m: {"to_offset": int(m["offset"]), "detail": f"replica has the log up to {int(m['offset']):,}"}),
 )
 
 # Controller lines (the NameServers' namesrv.log: the controllers are embedded).
@@ -148,6 +155,15 @@ CONTROLLER_PATTERNS = (
     # heartbeat managers: "The broker channel {} expired, brokerInfo {}[, expired {}ms]", "Broker expired, brokerInfo {}, expired {}ms"
     _pattern(BROKER_INACTIVE, r"^(?:The broker channel .*? expired|Broker expired), brokerInfo (?P<info>.*?)(?:, expired (?P<ms>\d+)ms)?$",
              lambda m: {"detail": f"heartbeat expired: {m['info'][:200]}"}),
+    # DefaultBrokerHeartbeatManager "new broker registered, {}, brokerId:{}" (5.0.0-5.5.0): the controller counts the broker
+    # alive again: on its registration (5.0.0), on its first heartbeat after none (5.1.0+). NameServers word their own
+    # route registration alike but end it with "HAService: ...", not a broker id.
+    _pattern(BROKER_REGISTERED, r"^new broker registered, (?P<info>.*), brokerId:(?P<id>-?\d+)$",
+             lambda m: {"detail": f"registered with the controller: {m['info'][:200]}, broker id {m['id']}"}),
+    # ReplicasInfoManager.alterSyncStateSet "Rejecting alter syncStateSet request because ..." (5.0.0-5.5.0): e.g.
+    # "the replicas {%s} don't alive" (an address on 5.0/5.1, a broker id on 5.2+); repeats folded (xN)
+    _pattern(SYNC_STATE_SET_REFUSED, r"^Rejecting alter syncStateSet request because (?P<reason>.*)$",
+             lambda m: {"detail": f"SyncStateSet change refused: {m['reason'][:200]}"}),
 )
 
 
@@ -220,6 +236,8 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
                 continue
             matched += 1
             event = Event(kind, line.ts, node, **build(m))
+            if kind == REPLICA_OFFSET and _repeats_offset(events, event):
+                break
             if kind == TRUNCATION:
                 if _repeats_truncation(events, event):
                     break
@@ -233,6 +251,12 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 def _repeats_truncation(events: list[Event], event: Event) -> bool:
     """5.1.1+ log a truncation twice (the store's line, then the HA client's): keep the first."""
     return any(e.kind == TRUNCATION and e.to_offset == event.to_offset and event.ts - e.ts <= 2.0 for e in events[-5:])
+
+
+def _repeats_offset(events: list[Event], event: Event) -> bool:
+    """A replica reports its offset every few seconds; the same offset again says nothing new."""
+    last = next((e for e in reversed(events) if e.kind == REPLICA_OFFSET), None)
+    return last is not None and last.to_offset == event.to_offset
 
 
 def _with_bytes(event: Event) -> Event:
@@ -260,6 +284,15 @@ def merge(logs: Iterable[ParsedLog]) -> list[Event]:
     return collapse(out)
 
 
+FOLDED = (HA_ERROR, SYNC_STATE_SET_REPORT_FAILED, HA_CONNECTION, SYNC_STATE_SET_REFUSED)  # kinds whose repeats fold
+
+
+def repeats(event: Event) -> int:
+    """How many log records a (folded) event stands for: N of its `(xN)`, else 1."""
+    found = re.search(r" \(x(\d+)\)$", event.detail) if event.kind in FOLDED else None
+    return 1 if found is None else int(found[1])
+
+
 def collapse(events: Iterable[Event], within: float = 5.0) -> list[Event]:
     """Repeats folded into their first: a report that fails every few seconds, a timeout per
     waiting write. Consecutive events of one node with the same kind and the same detail
@@ -267,9 +300,10 @@ def collapse(events: Iterable[Event], within: float = 5.0) -> list[Event]:
     out: list[Event] = []
     last: dict[tuple[str, str, str], tuple[int, float, int]] = {}  # key -> (index in out, last ts, count)
     for e in events:
-        key = (e.broker, e.kind, re.sub(r"\d+", "#", e.detail))
+        # a refusal's numbers name the replica refused: refusals of different replicas stay apart
+        key = (e.broker, e.kind, e.detail if e.kind == SYNC_STATE_SET_REFUSED else re.sub(r"\d+", "#", e.detail))
         seen = last.get(key)
-        if seen is not None and e.ts - seen[1] <= within and e.kind in (HA_ERROR, SYNC_STATE_SET_REPORT_FAILED, HA_CONNECTION):
+        if seen is not None and e.ts - seen[1] <= within and e.kind in FOLDED:
             index, _, count = seen
             last[key] = (index, e.ts, count + 1)
             first = out[index]

@@ -16,6 +16,7 @@ from chaoskit import ledger
 from chaoskit.checker import faults as checker_faults
 from chaoskit.checker import results as results_mod
 from chaoskit.diagnosis import events as events_mod
+from chaoskit.diagnosis import recovery as recovery_mod
 from chaoskit.diagnosis import windows as windows_mod
 from chaoskit.files import write_atomically
 
@@ -34,13 +35,15 @@ class Diagnosis:
     events: tuple[events_mod.Event, ...]
     attribution: windows_mod.Attribution
     lines: dict[str, dict[str, int]]   # per log file: read, matched, unknown
+    no_recovery: recovery_mod.NoRecovery | None = None  # why the cluster did not recover, when it did not
 
     def as_dict(self) -> dict[str, Any]:
         return {"events": [e.as_dict() for e in self.events],
                 "windows": [w.as_dict() for w in self.attribution.windows],
                 "unexplained_lost": len(self.attribution.unexplained),
                 "unexplained_examples": list(self.attribution.unexplained[:windows_mod.EXAMPLES]),
-                "log_lines": self.lines}
+                "log_lines": self.lines,
+                "no_recovery": None if self.no_recovery is None else self.no_recovery.as_dict()}
 
 
 def log_files(run_dir: Path) -> list[Path]:
@@ -79,7 +82,7 @@ def diagnose(run_dir: Path) -> Diagnosis:
     ordered, attribution = explain(list(parsed.values()), lost, faults)
     lines = {f"{LOGS}/{name}": {"read": log.lines, "matched": log.matched, "unknown": log.unknown}
              for name, log in parsed.items()}
-    return Diagnosis(tuple(ordered), attribution, lines)
+    return Diagnosis(tuple(ordered), attribution, lines, recovery_mod.explain(ordered, meta, faults))
 
 
 def read_logs(files: list[Path], utc_offset_hours: float) -> dict[str, events_mod.ParsedLog]:
@@ -159,5 +162,6 @@ def run_step(run_dir: Path) -> str:
     except Exception as exc:  # a broken log or results.json must not cost the run its report
         return f"diagnosis failed: {type(exc).__name__}: {exc}"
     explained = sum(w.lost_values for w in found.attribution.windows)
+    stuck = "" if found.no_recovery is None else "; the cluster did not recover: " + found.no_recovery.explanation
     return (f"diagnosis: {len(found.events)} events, {len(found.attribution.windows)} window(s) explain "
-            f"{explained} lost value(s), {len(found.attribution.unexplained)} unexplained")
+            f"{explained} lost value(s), {len(found.attribution.unexplained)} unexplained{stuck}")

@@ -35,6 +35,8 @@ class RunRecord:
     lost_in_store_count: int | None = None
     longest_unavailability_s: float | None = None
     interrupted: bool = False             # stopped by Ctrl-C or SIGTERM (meta `failure`): the caller stops too
+    explanation: str | None = None        # why the cluster did not recover, from the run's logs (diagnosis)
+    reused: bool = False                  # recorded by an earlier matrix (`--resume`), not run by this one
 
     @classmethod
     def from_results(cls, results: Mapping[str, Any], run_dir: Path) -> RunRecord:
@@ -48,6 +50,7 @@ class RunRecord:
             lost_in_store_count=results.get("lost_in_store_count"),
             longest_unavailability_s=longest_unavailability(results.get("availability") or {}),
             interrupted=(results.get("meta") or {}).get("failure") == "interrupted",
+            explanation=((results.get("diagnosis") or {}).get("no_recovery") or {}).get("explanation"),
         )
 
     @classmethod

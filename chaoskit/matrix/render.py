@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from chaoskit.files import write_atomically
-from chaoskit.matrix.cells import Cell, exit_code
+from chaoskit.matrix.cells import Cell, RunRecord, exit_code
 from reports.summary import escape
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,7 +65,8 @@ def summary_md(cells: list[Cell], settings: dict[str, Any]) -> str:
     lines = [f"## chaoskit matrix · exit {code}", "",
              f"{settings['runs_per_cell']} run(s) per cell, each on a fresh cluster"
              + (f", {settings['duration']:g} s each" if settings.get("duration") else "")
-             + (f", access {escape(settings['access'])}" if settings.get("access") else "") + ".", "",
+             + (f", access {escape(settings['access'])}" if settings.get("access") else "") + "."
+             + _reused_note(cells, settings), "",
              "| release | " + " | ".join(escape(_heading(s, cells)) for s in scenarios) + " |",
              "| --- |" + " --- |" * len(scenarios)]
     for v in versions:
@@ -78,8 +79,28 @@ def summary_md(cells: list[Cell], settings: dict[str, Any]) -> str:
         missed = [f"{c.version} {_MET[c.expectation]}" for c in own if c.expectation != "met"]
         lines.append(f"| {escape(s)} | {expected} | {sum(c.expectation == 'met' for c in own)} of {len(own)}"
                      + (f" ({'; '.join(missed)})" if missed else "") + " |")
+    unknown = without_verdict(cells)
+    if unknown:
+        lines += ["", "Runs without a verdict:", ""]
+        lines += [f"- {escape(c.version)} {escape(c.scenario)} run {i}: {escape(r.reason)}"
+                  + (f". {escape(r.explanation)}" if r.explanation else "") for c, i, r in unknown]
     lines += ["", "Every run's directory and report: `matrix.html` and `matrix.json` beside this file.", ""]
     return "\n".join(lines)
+
+
+def _reused_note(cells: list[Cell], settings: dict[str, Any]) -> str:
+    """' K of N runs reused from DIR, DIR.' when the matrix was resumed, else ''."""
+    done = [r for c in cells for r in c.runs]
+    reused = sum(r.reused for r in done)
+    if not settings.get("resumed_from"):
+        return ""
+    return f" {reused} of {len(done)} runs reused from {', '.join(escape(d) for d in settings['resumed_from'])}."
+
+
+def without_verdict(cells: list[Cell]) -> list[tuple[Cell, int, RunRecord]]:
+    """Every run with no definite verdict, with its cell and its number in the cell (from 1): the
+    matrix says why each has none (the reason, and the run's own explanation when it has one)."""
+    return [(c, i, r) for c in cells for i, r in enumerate(c.runs, 1) if r.verdict == "unknown"]
 
 
 def matrix_html(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> str:
@@ -93,7 +114,7 @@ def matrix_html(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> s
                  for s in scenarios]) for v in versions]
     return _ENV.get_template("matrix.html.j2").render(
         headings=[_heading(s, cells) for s in scenarios], rows=rows, settings=settings,
-        exit_code=exit_code(cells), cell_text=cell_text)
+        exit_code=exit_code(cells), cell_text=cell_text, unknown=without_verdict(cells))
 
 
 def write(cells: list[Cell], settings: dict[str, Any], out_dir: Path) -> None:

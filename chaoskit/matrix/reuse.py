@@ -75,22 +75,22 @@ def _value(text: str | None) -> Any:
         return text
 
 
-def collect(dirs: Sequence[str], want: Mapping[str, Mapping[str, Any]]) -> Recorded:
+def collect(dirs: Sequence[str], want: Mapping[str, Mapping[str, Any]], option: str = "--reuse") -> Recorded:
     """The runs in `dirs` (matrix or run directories, in the order given) that match `want`
-    (`wanted`'s answer). UsageError, one line, for a DIR that is missing, neither kind, or whose
-    matrix.json cannot be read; a run that cannot be used gets a note instead."""
+    (`wanted`'s answer). UsageError, one line naming `option`, for a DIR that is missing, neither
+    kind, or whose matrix.json cannot be read; a run that cannot be used gets a note instead."""
     name = next(iter(want.values()))["scenario"]
     found, seen = Recorded(), set()
     for given in dirs:
         d = Path(given)
         if not d.is_dir():
-            raise UsageError(f"--reuse {d}: no such directory")
+            raise UsageError(f"{option} {d}: no such directory")
         if (d / MATRIX_FILE).is_file():
-            listed = _matrix_runs(d, name, want, found.notes)
+            listed = _matrix_runs(d, name, want, found.notes, option)
         elif any((d / f).exists() for f in RUN_FILES):
             listed = [d]
         else:
-            raise UsageError(f"--reuse {d}: neither a matrix directory ({MATRIX_FILE}) nor a run directory "
+            raise UsageError(f"{option} {d}: neither a matrix directory ({MATRIX_FILE}) nor a run directory "
                              f"({', '.join(RUN_FILES)})")
         for run_dir in listed:
             if run_dir.resolve() in seen:
@@ -106,7 +106,7 @@ def collect(dirs: Sequence[str], want: Mapping[str, Mapping[str, Any]]) -> Recor
     return found
 
 
-def _matrix_runs(d: Path, name: str, want: Mapping[str, Any], notes: list[str]) -> list[Path]:
+def _matrix_runs(d: Path, name: str, want: Mapping[str, Any], notes: list[str], option: str) -> list[Path]:
     """The run directories matrix.json lists for scenario `name` on the releases in `want`, in its order
     (cell by cell, run by run: the order they ran); a run that left no directory gets a note."""
     try:
@@ -116,7 +116,7 @@ def _matrix_runs(d: Path, name: str, want: Mapping[str, Any], notes: list[str]) 
         listed = [(version, None if run["run_dir"] is None else Path(run["run_dir"]))
                   for version, runs in cells for run in runs]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"--reuse {d}: cannot read {MATRIX_FILE}: {type(exc).__name__}: {exc}") from None
+        raise UsageError(f"{option} {d}: cannot read {MATRIX_FILE}: {type(exc).__name__}: {exc}") from None
     for version, run_dir in listed:
         if run_dir is None:
             notes.append(f"not reused: a {version} run in {d / MATRIX_FILE}: no run directory (the harness failed)")

@@ -8,16 +8,22 @@ stale-master` writes.
 from __future__ import annotations
 
 import calendar
+import csv
+import json
 import shutil
 import sqlite3
 from pathlib import Path
 
 from chaoskit import checker
+from chaoskit.checker.faults import Fault
+from chaoskit.diagnosis import events, rundir
+from chaoskit.diagnosis.windows import LostValue
 from chaoskit.ledger import LedgerWriter
 from chaoskit.run_meta import scenario_meta
 from chaoskit.scenario import Overrides, load
 
-DATA = Path(__file__).parent / "data" / "diagnosis" / "5.5.0"
+FIXTURES = Path(__file__).parent / "data" / "diagnosis"
+DATA = FIXTURES / "5.5.0"
 T0 = calendar.timegm((2026, 12, 3, 0, 18, 0))  # 08:18:00 GMT+8, the fixtures' minute
 
 
@@ -55,3 +61,30 @@ def make_run(tmp_path: Path, with_logs: bool = True, overrides: Overrides | None
         (run / "config" / "broker-a-0" / "broker.conf").write_text("allAckInSyncStateSet=true\n")
     checker.write_results(run)
     return run
+
+
+def read_recorded(name: str) -> dict[str, events.ParsedLog]:
+    """A fixture written by tests/record_diagnosis.py: its logs parsed in its run's zone, by file name."""
+    fixture = FIXTURES / name
+    meta = json.loads((fixture / "meta.json").read_text())
+    return rundir.read_logs(sorted(fixture.glob("*.log")), float(meta["log_utc_offset_hours"]))
+
+
+def recorded_lost(name: str) -> tuple[list[LostValue], list[Fault]]:
+    """The lost values and faults of a fixture recorded with `--lost` (lost.csv, faults.csv)."""
+    fixture = FIXTURES / name
+
+    def rows(file: str) -> list[dict[str, str]]:
+        with (fixture / file).open(newline="") as f:
+            return list(csv.DictReader(f))
+
+    def number(text: str, kind: type) -> float | int | None:
+        return None if text == "" else kind(text)
+
+    lost = [LostValue(r["value"], number(r["ack_ts"], float), number(r["commitlog_offset"], int), r["queue"] or None,
+                      number(r["queue_offset"], int), None if r["in_final_read"] == "" else r["in_final_read"] == "True",
+                      r["delivered"] == "True")
+            for r in rows("lost.csv")]
+    faults = [Fault(r["name"], r["target"] or None, float(r["start_ts"]), number(r["end_ts"], float))
+              for r in rows("faults.csv")]
+    return lost, faults

@@ -10,6 +10,7 @@ from diagnosis_support import T0, make_run
 
 from chaoskit.cli import main
 from chaoskit.diagnosis import rundir
+from chaoskit.diagnosis.windows import LostValue
 
 
 def test_the_diagnosis_explains_the_stale_masters_loss(tmp_path):
@@ -19,7 +20,7 @@ def test_the_diagnosis_explains_the_stale_masters_loss(tmp_path):
     assert (results["lost"], results["lost_in_store"]) == (["queue/v2", "queue/v4"], ["queue/v2", "queue/v3", "queue/v4"])
     found = results["diagnosis"]
     assert [(w["kind"], w["start_ts"] - T0, w["end_ts"] - T0, w["broker"], w["lost_values"], w["examples"])
-            for w in found["windows"]] == [("stale_master_ack", 28, 41, "broker-a-1", 2, ["queue/v2", "queue/v3"])]
+            for w in found["windows"]] == [("stale_master_ack", 29, 41, "broker-a-1", 2, ["queue/v2", "queue/v3"])]
     assert (found["unexplained_lost"], found["unexplained_examples"]) == (1, ["queue/v4"])
     assert [e["kind"] for e in found["events"]][-2:] == ["role_change", "truncation"]
     assert found["events"][-1] == {"kind": "truncation", "ts": T0 + 40, "broker": "broker-a-1", "epoch": 2,
@@ -68,3 +69,21 @@ def test_check_adds_the_diagnosis_for_a_run_directory_with_logs(tmp_path):
 def test_no_logs_is_its_own_error(tmp_path):
     with pytest.raises(rundir.NoLogs):
         rundir.diagnose(make_run(tmp_path, with_logs=False))
+
+
+def test_each_lost_value_carries_its_positions_and_what_the_reads_saw(tmp_path):
+    run = make_run(tmp_path)
+    conn = sqlite3.connect(run / "ledger.db")
+    with conn:  # v3 was retried: its later ok row does not count
+        conn.execute("UPDATE sends SET queue = 'broker-a/2', queue_offset = 7, commitlog_offset = 5477495 "
+                     "WHERE value = 'queue/v3'")
+        conn.execute("INSERT INTO sends(value, process, invoke_ts, complete_ts, outcome, queue, queue_offset) "
+                     "VALUES ('queue/v3', 'p0', ?, ?, 'ok', 'broker-a/3', 9)", (T0 + 60, T0 + 61))
+    results = json.loads((run / "results.json").read_text())
+    assert rundir.read_lost(conn, results) == [
+        LostValue("queue/v2", T0 + 30, None, None, None, in_final_read=False, delivered=False),
+        LostValue("queue/v3", T0 + 38, 5477495, "broker-a/2", 7, in_final_read=False, delivered=True),
+        LostValue("queue/v4", T0 + 50, None, None, None, in_final_read=False, delivered=False)]
+    unchecked = {**results, "lost_in_store_count": None, "lost_in_store": []}
+    assert [v.in_final_read for v in rundir.read_lost(conn, unchecked)] == [None, None]
+    conn.close()

@@ -62,7 +62,7 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
                  "`.venv/bin/chaoskit run as-run.toml` (`as-run.toml` from this archive, the scenario as this run ran it)",
                  "## Expected",
                  "(controller mode, `allAckInSyncStateSet=true`)", "## Actual",
-                 "## Evidence", "- **stale_master_ack** (00:18:28 UTC-00:18:41 UTC): acknowledged by broker-a-1 in epoch 1",
+                 "## Evidence", "- **stale_master_ack** (00:18:29 UTC-00:18:41 UTC): acknowledged by broker-a-1 in epoch 1",
                  "- unexplained lost values: 1", "| 00:18:40 UTC | broker-a-1 | truncation | 2 | 7,682,278 -> 5,477,495 |",
                  "## Code path", "AutoSwitchHAService.removeConnection (AutoSwitchHAService.java:101-119)"):
         assert part in report, part

@@ -95,12 +95,12 @@ BROKER_PATTERNS = (
                         "detail": "became master (it already was)" if m["last"] else "became master"}),
     # ReplicasManager.changeToMaster / changeToSlave: "Begin to change to master, brokerName:{}, replicas:{}, new Epoch:{}"
     # (5.0.0-5.5.0); "Begin to change to slave, brokerName={}, replicas={}, brokerId={}" (5.0.0, 5.1.0);
-    # "..., brokerId={}, newMasterBrokerId={}, newMasterAddress={}, newMasterEpoch={}" (5.2.0+)
+    # "..., brokerId={}, newMasterBrokerId={}, newMasterAddress={}, newMasterEpoch={}" (5.2.0+; recorded on 5.1.1)
     _pattern(ROLE_CHANGE, r"^Begin to change to (?P<role>master|slave)\b(?P<rest>.*)$", _role_change),
-    # AutoSwitchHAService.notifySyncStateSetChanged (5.2.0+): the set this broker now acts on, not yet confirmed
+    # AutoSwitchHAService.notifySyncStateSetChanged (5.2.0+; recorded on 5.1.1): the set this broker now acts on, not yet confirmed
     _pattern(SYNC_STATE_SET_LOCAL, r"^Notify the syncStateSet has been changed into (?P<set>\[[^\]]*\])",
              lambda m: {"detail": f"local SyncStateSet {m['set']}"}),
-    # ReplicasManager.changeSyncStateSet: "SyncStateSet changed from {} to {}" (5.2.0+),
+    # ReplicasManager.changeSyncStateSet: "SyncStateSet changed from {} to {}" (5.2.0+; recorded on 5.1.1),
     # "Sync state set changed from {} to {}" (5.0.0, 5.1.0): the controller's answer applied
     _pattern(SYNC_STATE_SET_CONFIRMED, r"^(?:SyncStateSet|Sync state set) changed from (?P<old>\[[^\]]*\]) to (?P<new>\[[^\]]*\])",
              lambda m: {"detail": f"SyncStateSet {m['old']} -> {m['new']} (from the controller)"}),
@@ -110,7 +110,7 @@ BROKER_PATTERNS = (
              r"oldSyncStateSet:(?P<old>\[[^\]]*\]), newSyncStateSet:(?P<new>\[[^\]]*\])",
              lambda m: {"epoch": int(m["epoch"]),
                         "detail": f"report of SyncStateSet {m['old']} -> {m['new']} to the controller failed"}),
-    # DefaultMessageStore.truncateDirtyFiles (5.2.0+)
+    # DefaultMessageStore.truncateDirtyFiles (5.2.0+; recorded on 5.1.1)
     _pattern(TRUNCATION, r"^truncate dirty files to (?P<to>\d+)", lambda m: {"to_offset": int(m["to"])}),
     # AutoSwitchHAClient.doTruncate (5.0.0-5.5.0; the only truncation line of 5.0.0 and 5.1.0)
     _pattern(TRUNCATION, r"^Truncate slave log to (?P<to>\d+) success", lambda m: {"to_offset": int(m["to"])}),
@@ -138,7 +138,7 @@ CONTROLLER_PATTERNS = (
              lambda m: {"detail": f"controller {m['id']} became leader"}),
     # ReplicasInfoManager.electMaster "Elect new master {} for broker {}" (5.2.0+);
     # DefaultBrokerHeartbeatManager "Broker {}'s master {} shutdown, elect a new master done, result:{}" (5.0.0, 5.1.0);
-    # ControllerManager "Elect a new master in broker-set: {} done, result: {}" (5.2.0+)
+    # ControllerManager "Elect a new master in broker-set: {} done, result: {}" (5.2.0+; recorded on 5.1.1)
     # the 5.0.0/5.1.x line for an election that found no master (recorded on 5.0.0: newMasterAddress='null', masterEpoch=0)
     _pattern(CONTROLLER_ELECT_FAILED, r"^Broker (?P<name>\S+)'s master \S+ shutdown, elect a new master done, result: ?"
              r"ElectMasterResponseHeader\{newMasterAddress='?null'?,",
@@ -176,8 +176,20 @@ def patterns_for(node: str) -> tuple[tuple[str, re.Pattern, _Build], ...]:
     return ()
 
 
+# Broker lines read for a truncation's context, never events of their own.
 _NO_TRUNCATE = re.compile(r"^no need to truncate files, truncate offset is (?P<to>\d+)")
 _LOCAL_EPOCHS = re.compile(r"^local epoch entries is (?P<entries>.*)$")
+# AutoSwitchHAService.changeToSlave (5.0.0-5.5.0; store.log on 5.1.0+): the epoch the node joins as slave
+_SLAVE_OF_EPOCH = re.compile(r"^Change ha to slave success, newMasterAddress:\S+, newMasterEpoch:(?P<epoch>\d+)")
+_CONTEXT = (_NO_TRUNCATE, _LOCAL_EPOCHS, _SLAVE_OF_EPOCH)
+
+
+def known(node: str, message: str) -> bool:
+    """Whether the parser reads this message of `node`'s log: a pattern's, or a broker's line it reads
+    for a truncation's context (`local epoch entries is`, `no need to truncate files`)."""
+    if node.startswith("broker") and any(regex.match(message) for regex in _CONTEXT):
+        return True
+    return any(regex.match(message) for _, regex, _ in patterns_for(node))
 
 
 def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog:
@@ -185,14 +197,17 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 
     A truncation's `from_offset` is the end of the node's log before it,
     read from the `local epoch entries is [...]` line the HA client writes first
-    (5.2.0+; None when absent); a `truncate dirty files to X` followed by
-    `no need to truncate files` cut nothing and is dropped.
+    (5.1.1+; None when absent); its `epoch` the one the node joined as slave
+    (`Change ha to slave success, ..., newMasterEpoch:E` before it, all
+    releases; else `merge` fills it in). A `truncate dirty files to X`
+    followed by `no need to truncate files` cut nothing and is dropped.
     """
     patterns = patterns_for(node)
     events: list[Event] = []
     read = matched = 0
     whole_seconds = False
     log_end: int | None = None
+    slave_of: int | None = None  # the epoch of the node's last `Change ha to slave success`
     for raw in lines:
         read += 1
         line = logline.split(raw, utc_offset_hours)
@@ -204,6 +219,10 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
             if (m := _LOCAL_EPOCHS.match(msg)) is not None:
                 ends = [int(v) for v in re.findall(r"endOffset=(-?\d+)", m["entries"])]
                 log_end = ends[-1] if ends and 0 <= ends[-1] < LONG_MAX else None
+                matched += 1
+                continue
+            if (m := _SLAVE_OF_EPOCH.match(msg)) is not None:
+                slave_of = int(m["epoch"])
                 matched += 1
                 continue
             if (m := _NO_TRUNCATE.match(msg)) is not None:
@@ -222,7 +241,7 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
             if kind == TRUNCATION:
                 if _repeats_truncation(events, event):
                     break
-                event = _with_bytes(replace(event, from_offset=log_end))
+                event = _with_bytes(replace(event, from_offset=log_end, epoch=slave_of))
                 log_end = None
             events.append(event)
             break
@@ -230,7 +249,7 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 
 
 def _repeats_truncation(events: list[Event], event: Event) -> bool:
-    """5.2.0+ log a truncation twice (the store's line, then the HA client's): keep the first."""
+    """5.1.1+ log a truncation twice (the store's line, then the HA client's): keep the first."""
     return any(e.kind == TRUNCATION and e.to_offset == event.to_offset and event.ts - e.ts <= 2.0 for e in events[-5:])
 
 
@@ -248,9 +267,9 @@ def _with_bytes(event: Event) -> Event:
 
 
 def merge(logs: Iterable[ParsedLog]) -> list[Event]:
-    """Every log's events in time order (stable: a log's own order within a second); a truncation gets the epoch its node last changed
-    role into (the epoch it joins as slave; its broker.log says so, its store.log truncates);
-    repeats collapsed."""
+    """Every log's events in time order (stable: a log's own order within a second); a truncation whose
+    log did not say the epoch it joined gets the epoch its node last changed role into (its broker.log
+    says so, its store.log truncates); repeats collapsed."""
     # Within one (whole) second, controllers' events first: they decide, brokers act on it.
     ordered = sorted((e for log in logs for e in log.events),
                      key=lambda e: (e.ts, e.broker.startswith("broker"), e.broker))

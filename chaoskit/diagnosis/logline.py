@@ -5,8 +5,10 @@ Two layouts reach a run directory (docs/diagnosis.md, "Log formats"):
 - 5.1 and later, the logback files inside RocketMQ's jars:
   `%d{yyy-MM-dd HH:mm:ss,GMT+8} %p %t - %m`: whole seconds, in GMT+8.
 - 5.0.x, chaoskit's own `docker/conf/logback_<role>.xml`:
-  `%d{yyyy-MM-dd HH:mm:ss,SSS} %-5level [%thread] %logger{32} - %msg`,
-  milliseconds, in the container's zone (UTC).
+  `%d{yyyy-MM-dd HH:mm:ss,SSS} %-5level [%thread] %logger{32} - %msg`, which
+  logback reads as the date `yyyy-MM-dd HH:mm:ss` in the zone "SSS" (unknown,
+  so GMT): whole seconds, UTC. Milliseconds (`,SSS`), should the pattern be
+  quoted, are read too.
 
 The zone is the run's meta `log_utc_offset_hours`, not guessed from the layout.
 """

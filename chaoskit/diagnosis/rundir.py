@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,40 +72,57 @@ def diagnose(run_dir: Path) -> Diagnosis:
         raise NoLogs(f"{run_dir} holds no broker or controller logs (logs/*.log)")
     results = json.loads((run_dir / RESULTS).read_text(encoding="utf-8"))
     meta = results.get("meta") or {}
-    offset = float(meta.get("log_utc_offset_hours") or 0)
-    parsed: list[events_mod.ParsedLog] = []
-    lines: dict[str, dict[str, int]] = {}
-    for path in files:
-        with path.open(encoding="utf-8", errors="replace") as f:
-            log = events_mod.parse(node_of(path), f, offset)
-        parsed.append(log)
-        lines[f"{LOGS}/{path.name}"] = {"read": log.lines, "matched": log.matched, "unknown": log.unknown}
-    ordered = events_mod.merge(parsed)
-    lost_values = sorted(set(results.get("lost") or []) | set(results.get("lost_in_store") or []))
+    parsed = read_logs(files, float(meta.get("log_utc_offset_hours") or 0))
     conn = ledger.open_for_read(ledger.resolve_path(run_dir))
     try:
-        lost = read_lost(conn, lost_values)
+        lost = read_lost(conn, results)
         faults = checker_faults.read(conn)
     finally:
         conn.close()
+    ordered, attribution = explain(list(parsed.values()), lost, faults)
+    lines = {f"{LOGS}/{name}": {"read": log.lines, "matched": log.matched, "unknown": log.unknown}
+             for name, log in parsed.items()}
+    return Diagnosis(tuple(ordered), attribution, lines, recovery_mod.explain(ordered, meta, faults))
+
+
+def read_logs(files: list[Path], utc_offset_hours: float) -> dict[str, events_mod.ParsedLog]:
+    """Each log file (named <node>[.store].log) parsed, by file name."""
+    parsed = {}
+    for path in files:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            parsed[path.name] = events_mod.parse(node_of(path), f, utc_offset_hours)
+    return parsed
+
+
+def explain(parsed: list[events_mod.ParsedLog], lost: list[windows_mod.LostValue],
+            faults: list[checker_faults.Fault]) -> tuple[list[events_mod.Event], windows_mod.Attribution]:
+    """The logs' events in time order, and the windows they give the lost values (the slack is the
+    logs' time resolution: a second when any log has whole seconds)."""
+    ordered = events_mod.merge(parsed)
     slack = 1.0 if any(log.whole_seconds for log in parsed) else 0.2
-    return Diagnosis(tuple(ordered), windows_mod.attribute(ordered, lost, faults, slack), lines,
-                     recovery_mod.explain(ordered, meta, faults))
+    return ordered, windows_mod.attribute(ordered, lost, faults, slack)
 
 
-def read_lost(conn: sqlite3.Connection, values: list[str]) -> list[windows_mod.LostValue]:
-    """Each value's acknowledgement time and, when the sends table records it, its commit-log position."""
-    has_position = "commitlog_offset" in {r[1] for r in conn.execute("PRAGMA table_info(sends)")}
-    position = "MIN(CASE WHEN outcome = 'ok' THEN commitlog_offset END)" if has_position else "NULL"
+def read_lost(conn: sqlite3.Connection, results: dict[str, Any]) -> list[windows_mod.LostValue]:
+    """The checker's lost and lost-in-store values, each with its acknowledgement time and, where the
+    sends table records them, its commit-log and queue positions (of its earliest `ok` row)."""
+    never_delivered = set(results.get("lost") or [])
+    checked = results.get("lost_in_store_count") is not None
+    not_stored = set(results.get("lost_in_store") or [])
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(sends)")}
+    positions = ", ".join(c if c in columns else "NULL" for c in ("commitlog_offset", "queue", "queue_offset"))
+    values = sorted(never_delivered | not_stored)
     found: dict[str, windows_mod.LostValue] = {}
     for i in range(0, len(values), _IN_CHUNK):
         chunk = values[i:i + _IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for value, ack_ts, offset in conn.execute(
-                f"SELECT value, MIN(CASE WHEN outcome = 'ok' THEN complete_ts END), {position} "
-                f"FROM sends WHERE value IN ({marks}) GROUP BY value", chunk):
-            found[value] = windows_mod.LostValue(value, ack_ts, offset)
-    return [found.get(v, windows_mod.LostValue(v, None, None)) for v in values]
+        for value, ack_ts, offset, queue, queue_offset in conn.execute(
+                f"SELECT value, complete_ts, {positions} FROM sends "
+                f"WHERE outcome = 'ok' AND value IN ({marks}) ORDER BY complete_ts IS NOT NULL, complete_ts DESC", chunk):
+            found[value] = windows_mod.LostValue(value, ack_ts, offset, queue, queue_offset)  # the earliest wins
+    return [replace(found.get(v, windows_mod.LostValue(v, None, None)),
+                    in_final_read=(v not in not_stored) if checked else None, delivered=v not in never_delivered)
+            for v in values]
 
 
 def write(run_dir: Path) -> Diagnosis:

@@ -1,25 +1,37 @@
 """Lost values -> the mechanism that lost them, with the log evidence (docs/diagnosis.md, "Windows").
 
 A window is a span of time in which an acknowledged write could be lost by a
-mechanism the events show. Two are known, both ending in a truncation: a
+mechanism the events show. Three are known, all following a truncation: a
 broker that was master in epoch E-1 rejoins as slave of the master of epoch E
 and cuts its log back to where epoch E began (`to_offset` = the new master's
 start offset), so whatever it had beyond that is gone from every log.
 
 - `stale_master_ack`: acknowledged by the old master after the new master's
   promotion began (its `Begin to change to master` line, else its election
-  line) and before the old master's truncation. In 5.4.0+ the old master
-  acknowledges these alone (docs/run.md, "What chaoskit found").
+  line) and before the old master's truncation (not merely its `Begin to
+  change to slave`: it still acknowledged writes a second after that line in
+  store/stale-master/20261207T030428). In 5.4.0+ the old master acknowledges
+  these alone (docs/run.md, "What chaoskit found").
 - `unreplicated_at_failover`: acknowledged before the promotion, while the
   faults that led to it were on, by a master whose replica did not have them
   (e.g. `allAckInSyncStateSet=false` with the replication link cut).
+- `queue_offset_reused`: not cut but never delivered. The new master writes
+  from its start offset on, so its queue positions repeat those of the
+  values the old master cut; where consumers had already received a cut
+  value, their offsets are past that position and the new value written
+  there is skipped. Known only by position: the value's queue and queue
+  offset are those of a delivered value a truncation cut.
 
+The first two take only values missing from the final read (a value the
+final read found was not cut); the third only values the final read found.
 A value is attributed by the time its send was acknowledged (the earliest
-`ok` row's `complete_ts`), with the log times' resolution as slack; when the
-send recorded its commit-log position, a window takes it only if the position
-is at or beyond the truncation point (below it, the new master holds it).
-Each value goes to the first window that takes it; what none takes is
-`unexplained`.
+`ok` row's `complete_ts`, taken on the same clock as the logs, after the
+broker acknowledged), with the log times' resolution as slack where a window
+ends at a logged moment (a whole second is the floor of the true time); when the
+send recorded its commit-log position, a truncation window takes it only if
+the position is at or beyond the truncation point (below it, the new master
+holds it). Each value goes to the first window that takes it; what none
+takes is `unexplained`.
 """
 from __future__ import annotations
 
@@ -39,6 +51,7 @@ from chaoskit.diagnosis.events import (
 
 STALE_MASTER_ACK = "stale_master_ack"
 UNREPLICATED_AT_FAILOVER = "unreplicated_at_failover"
+QUEUE_OFFSET_REUSED = "queue_offset_reused"
 EXAMPLES = 5
 
 
@@ -47,6 +60,15 @@ class LostValue:
     value: str
     ack_ts: float | None            # the earliest ok send's complete_ts
     commitlog_offset: int | None    # where the acknowledging broker put it, if the client said
+    queue: str | None = None        # "<broker name>/<queue id>", if the client said
+    queue_offset: int | None = None
+    in_final_read: bool | None = None   # None: the final read was not checked
+    delivered: bool = False         # a consumer received it before it went missing
+
+    @property
+    def position(self) -> tuple[str, int] | None:
+        """Its queue and queue offset; None when the client did not say."""
+        return None if self.queue is None or self.queue_offset is None else (self.queue, self.queue_offset)
 
 
 @dataclass(frozen=True)
@@ -54,7 +76,7 @@ class Window:
     kind: str
     start_ts: float
     end_ts: float
-    broker: str                     # the broker that acknowledged and then lost the values
+    broker: str                     # the broker that acknowledged the values (and cut them, but for queue_offset_reused)
     explanation: str
     lost_values: int
     examples: tuple[str, ...]
@@ -82,22 +104,39 @@ def attribute(events: Sequence[Event], lost: Iterable[LostValue], faults: Sequen
     """Windows over `events` (sorted by time) that take the `lost` values; see the module doc."""
     pending = sorted(lost, key=lambda v: (v.ack_ts is None, v.ack_ts or 0.0, v.value))
     windows: list[Window] = []
-    for cut in (e for e in events if e.kind == TRUNCATION and e.to_offset is not None):
+    # a truncation whose log already ended at the cut (5.3.3 logs such) lost nothing
+    for cut in (e for e in events if e.kind == TRUNCATION and e.to_offset is not None and e.from_offset != e.to_offset):
         election = _election(events, cut, slack)
         if election is None:
             continue
         begin = _promotion_began(events, election)
-        for kind, start, end in ((UNREPLICATED_AT_FAILOVER, _faults_began(faults, begin), begin - slack),
-                                 (STALE_MASTER_ACK, begin - slack, cut.ts + slack)):
+        cut_away: list[LostValue] = []
+        # A log's time is at most `slack` early (a whole second is its floor), and a client learns of an
+        # acknowledgement after the broker gave it: acknowledged before `begin` is before the promotion
+        # for certain, up to the truncation's time plus the slack may be before it.
+        for kind, start, end in ((UNREPLICATED_AT_FAILOVER, _faults_began(faults, begin), begin),
+                                 (STALE_MASTER_ACK, begin, cut.ts + slack)):
             if start is None or end <= start:
                 continue
-            taken = [v for v in pending if _takes(v, start, end, cut.to_offset)]
-            if not taken:
-                continue
-            gone = set(taken)
-            pending = [v for v in pending if v not in gone]
-            windows.append(_window(kind, start, end, cut, election, begin, taken, events))
+            taken = [v for v in pending if _cut_takes(v, start, end, cut.to_offset)]
+            if taken:
+                pending = _without(pending, taken)
+                cut_away += taken
+                windows.append(_window(kind, start, end, cut, election, begin, taken, events))
+        # the positions the cut emptied after a consumer had read them: the consumers' offsets are past them
+        read_then_cut = {v.position for v in cut_away if v.delivered and v.position is not None}
+        skipped = [v for v in pending if v.in_final_read and not v.delivered and v.position in read_then_cut
+                   and v.ack_ts is not None and v.ack_ts >= begin]
+        if skipped:
+            pending = _without(pending, skipped)
+            windows.append(_window(QUEUE_OFFSET_REUSED, begin, max(v.ack_ts or begin for v in skipped),
+                                   cut, election, begin, skipped, events))
     return Attribution(tuple(windows), tuple(sorted(v.value for v in pending)))
+
+
+def _without(values: list[LostValue], taken: list[LostValue]) -> list[LostValue]:
+    gone = set(taken)
+    return [v for v in values if v not in gone]
 
 
 def _election(events: Sequence[Event], cut: Event, slack: float) -> Event | None:
@@ -129,8 +168,10 @@ def _faults_began(faults: Sequence[Fault], at: float) -> float | None:
         start = min(earlier)
 
 
-def _takes(v: LostValue, start: float, end: float, cut_at: int) -> bool:
-    if v.ack_ts is None or not start <= v.ack_ts <= end:
+def _cut_takes(v: LostValue, start: float, end: float, cut_at: int) -> bool:
+    """A value a truncation can have cut: acknowledged in the span, not found by the final read,
+    and (when known) placed at or beyond the truncation point."""
+    if v.ack_ts is None or not start <= v.ack_ts <= end or v.in_final_read:
         return False
     return v.commitlog_offset is None or v.commitlog_offset >= cut_at
 
@@ -142,15 +183,24 @@ def _window(kind: str, start: float, end: float, cut: Event, election: Event, be
               f"({clock(begin)}-{clock(election.ts)})")
     cut_text = (f"{cut.broker}'s log truncated from {cut.from_offset:,} to {cut.to_offset:,} at {clock(cut.ts)}"
                 if cut.from_offset is not None else f"{cut.broker}'s log truncated to {cut.to_offset:,} at {clock(cut.ts)}")
+    broker = cut.broker
     if kind == STALE_MASTER_ACK:
         head = f"acknowledged by {cut.broker} in {old_epoch} after {became}; {cut_text}"
         head += _alone(events, cut.broker, begin, cut.ts)
-    else:
+    elif kind == UNREPLICATED_AT_FAILOVER:
         head = (f"acknowledged by {cut.broker} in {old_epoch} while faults were on, before {became} "
                 f"without them; {cut_text}")
-    by_position = all(v.commitlog_offset is not None for v in taken)
-    how = "commit-log positions at or beyond the cut" if by_position else "by acknowledgement time"
-    return Window(kind, start, end, cut.broker, f"{head}: {len(taken):,} values ({how})", len(taken),
+    else:  # QUEUE_OFFSET_REUSED: the new master acknowledged and kept them
+        broker = election.broker
+        head = (f"acknowledged by the new master after {became}, at the queue positions of values the consumers had received "
+                f"before {cut_text}; the consumers' offsets were past those positions, so these were never "
+                f"delivered (the final read found them)")
+    if kind == QUEUE_OFFSET_REUSED:
+        by_position, how = True, "each at the queue position of a delivered value the truncation cut"
+    else:
+        by_position = all(v.commitlog_offset is not None for v in taken)
+        how = "commit-log positions at or beyond the cut" if by_position else "by acknowledgement time"
+    return Window(kind, start, end, broker, f"{head}: {len(taken):,} values ({how})", len(taken),
                   tuple(v.value for v in taken[:EXAMPLES]), by_position)
 
 

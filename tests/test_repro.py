@@ -71,6 +71,17 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
     assert "truncate dirty files to 5477495" in excerpt
 
 
+def test_a_queue_offset_reused_window_brings_its_code_path(tmp_path):
+    run = make_run(tmp_path)
+    results = json.loads((run / "results.json").read_text())
+    window = {**results["diagnosis"]["windows"][0], "kind": "queue_offset_reused"}
+    results["diagnosis"]["windows"] = [window]
+    (run / "results.json").write_text(json.dumps(results))
+    report = members(bundle.build(run, tmp_path / "b.tar.gz"))["BUG_REPORT.md"].decode()
+    assert "its queue\noffsets repeat those of the values the old master cut" in report
+    assert "AutoSwitchHAService.removeConnection" not in report  # only the windows found bring their code paths
+
+
 def test_bundle_names_shrinks_minimal_scenario_when_there_is_one(tmp_path):
     run = make_run(tmp_path)
     (run / "shrink").mkdir()

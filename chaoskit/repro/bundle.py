@@ -25,7 +25,7 @@ from typing import Any
 from chaoskit import ledger
 from chaoskit.audit.run_audit import REWRITES_FILE, USER_FILES
 from chaoskit.diagnosis import rundir as diagnosis
-from chaoskit.diagnosis.windows import STALE_MASTER_ACK, UNREPLICATED_AT_FAILOVER, clock
+from chaoskit.diagnosis.windows import QUEUE_OFFSET_REUSED, STALE_MASTER_ACK, UNREPLICATED_AT_FAILOVER, clock
 from chaoskit.errors import UsageError
 from chaoskit.repro import recorded, scenario_file
 
@@ -61,6 +61,12 @@ RocketMQ 5.5.0 (read from its -sources.jar; 5.4.0 alike, 5.0.0-5.3.3 differ in s
 The master acknowledged writes its replica did not have (e.g. allAckInSyncStateSet=false, or the replica's link
 cut), the controllers elected the replica, and the old master truncated its log to the new master's start offset
 when it rejoined as slave (AutoSwitchHAClient.doTruncate; DefaultMessageStore.truncateDirtyFiles).""",
+    QUEUE_OFFSET_REUSED: """\
+Inferred, not traced in a run: the new master writes from the old master's truncation point on, so its queue
+offsets repeat those of the values the old master cut. Consumers that had received a cut value already hold an
+offset past that position; the push consumer pulls from the offset it keeps and never goes back
+(DefaultMQPushConsumerImpl.pullMessage, read in apache/rocketmq's current source, not the 5.5.0 jar), so the new
+master's values at those positions are stored but never delivered.""",
 }
 
 

@@ -15,6 +15,7 @@ from diagnosis_support import make_run
 
 from chaoskit import orchestrate
 from chaoskit.cli import main
+from chaoskit.diagnosis import rundir as diagnosis
 from chaoskit.repro import bundle, recorded, scenario_file
 from chaoskit.scenario import Overrides, load
 
@@ -73,6 +74,7 @@ def test_the_bundle_holds_the_evidence_and_a_bug_report(tmp_path):
 
 def test_a_queue_offset_reused_window_brings_its_code_path(tmp_path):
     run = make_run(tmp_path)
+    diagnosis.write(run)  # results.json gains the diagnosis, as a run's end step writes it
     results = json.loads((run / "results.json").read_text())
     window = {**results["diagnosis"]["windows"][0], "kind": "queue_offset_reused"}
     results["diagnosis"]["windows"] = [window]

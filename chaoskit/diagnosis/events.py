@@ -208,6 +208,7 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
     whole_seconds = False
     log_end: int | None = None
     slave_of: int | None = None  # the epoch of the node's last `Change ha to slave success`
+    reported: int | None = None  # the offset of the node's last replica_offset event: the same again says nothing new
     for raw in lines:
         read += 1
         line = logline.split(raw, utc_offset_hours)
@@ -236,8 +237,10 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
                 continue
             matched += 1
             event = Event(kind, line.ts, node, **build(m))
-            if kind == REPLICA_OFFSET and _repeats_offset(events, event):
-                break
+            if kind == REPLICA_OFFSET:
+                if event.to_offset == reported:
+                    break
+                reported = event.to_offset
             if kind == TRUNCATION:
                 if _repeats_truncation(events, event):
                     break
@@ -251,12 +254,6 @@ def parse(node: str, lines: Iterable[str], utc_offset_hours: float) -> ParsedLog
 def _repeats_truncation(events: list[Event], event: Event) -> bool:
     """5.1.1+ log a truncation twice (the store's line, then the HA client's): keep the first."""
     return any(e.kind == TRUNCATION and e.to_offset == event.to_offset and event.ts - e.ts <= 2.0 for e in events[-5:])
-
-
-def _repeats_offset(events: list[Event], event: Event) -> bool:
-    """A replica reports its offset every few seconds; the same offset again says nothing new."""
-    last = next((e for e in reversed(events) if e.kind == REPLICA_OFFSET), None)
-    return last is not None and last.to_offset == event.to_offset
 
 
 def _with_bytes(event: Event) -> Event:

@@ -1,4 +1,5 @@
-"""Recorded runs as a bisect's runs: `chaoskit bisect --reuse DIR`, as git bisect lets you mark known commits.
+"""Recorded runs as a bisect's or a matrix's runs: `chaoskit bisect --reuse DIR`, as git bisect lets you
+mark known commits, and `chaoskit matrix --resume DIR`, an interrupted matrix going on.
 
 A matrix (or a single run) that ran the bisect's scenario on a release with
 the bisect's settings holds exactly the evidence a bisect step needs: each
